@@ -1,0 +1,169 @@
+/**
+ * Every setting of the controller: its environment variable, its default and what it means.
+ * `controller/settings.ts` is the only reader of the environment; the README table is checked
+ * against this list by a test, so the two cannot drift apart.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+
+export const PLATFORMS = ['pot', 'iofog', 'kubernetes'] as const;
+export const RESTART_POLICIES = ['auto', 'never'] as const;
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+export interface SettingDefinition {
+  /** Environment variable. */
+  readonly env: string;
+  /** Key in the settings object. */
+  readonly key: keyof Settings;
+  /** How the text of the variable is parsed; ranges and enums are checked by {@link SettingsSchema}. */
+  readonly type: 'string' | 'integer' | 'boolean' | 'list' | 'enum';
+  /** Default as written in the README; `undefined` means unset. */
+  readonly default?: string;
+  readonly description: string;
+}
+
+export const SETTINGS: readonly SettingDefinition[] = [
+  {
+    env: 'SKUPPER_PLATFORM',
+    key: 'platform',
+    type: 'enum',
+    default: 'pot',
+    description: 'Where the desired state comes from: `pot` (Edgelet LocalAPI; `iofog` is an alias) or `kubernetes` (the file at `QDROUTERD_CONF`).',
+  },
+  {
+    env: 'QDROUTERD_CONF',
+    key: 'configFile',
+    type: 'string',
+    default: '/tmp/skrouterd.json',
+    description: 'kubernetes: the desired skrouterd config file (watched). pot: where the desired config is written for the router to boot from.',
+  },
+  {
+    env: 'QDROUTERD_HOME',
+    key: 'routerHome',
+    type: 'string',
+    default: '/home/skrouterd',
+    description: 'Working directory of the router process.',
+  },
+  {
+    env: 'ROUTER_BOOT_FILE',
+    key: 'bootFile',
+    type: 'string',
+    description: 'File the router boots from (desired state plus the management listener). Default: `QDROUTERD_CONF` in pot mode, `/tmp/skrouterd-boot.json` in kubernetes mode.',
+  },
+  {
+    env: 'SSL_PROFILE_PATH',
+    key: 'sslProfilePath',
+    type: 'string',
+    default: '/etc/skupper-router-certs',
+    description: 'Directory of TLS material: one sub-directory per sslProfile.',
+  },
+  {
+    env: 'EDGELET_MICROSERVICE_UID',
+    key: 'microserviceUid',
+    type: 'string',
+    description: 'Identity of this workload on the Edgelet (required in pot mode).',
+  },
+  {
+    env: 'SSL',
+    key: 'ssl',
+    type: 'boolean',
+    default: 'true',
+    description: 'Use TLS towards the Edgelet LocalAPI.',
+  },
+  {
+    env: 'SKROUTERD_BIN',
+    key: 'routerBinary',
+    type: 'string',
+    description: 'Path of the skrouterd binary. Default: `skrouterd` on `PATH`, else `/usr/sbin/skrouterd`.',
+  },
+  {
+    env: 'ROUTER_URL',
+    key: 'routerUrl',
+    type: 'string',
+    description: 'Attach mode: manage the router already running at this `amqp://host:port` instead of starting one (same as `run --router`).',
+  },
+  {
+    env: 'ROUTER_MGMT_PORT',
+    key: 'managementPort',
+    type: 'integer',
+    default: '55672',
+    description: 'Port of the management listener the controller adds to the boot file (bound to 127.0.0.1 only).',
+  },
+  {
+    env: 'HTTP_PORT',
+    key: 'httpPort',
+    type: 'integer',
+    default: '9191',
+    description: 'Port of `/healthz`, `/readyz`, `/metrics` and `/status` (0 = any free port).',
+  },
+  {
+    env: 'RESYNC_SECONDS',
+    key: 'resyncSeconds',
+    type: 'integer',
+    default: '60',
+    description: 'Period of the full resync pass (with ±10 % jitter).',
+  },
+  {
+    env: 'DEBOUNCE_MS',
+    key: 'debounceMs',
+    type: 'integer',
+    default: '100',
+    description: 'Quiet time after a file change before a pass starts.',
+  },
+  {
+    env: 'ROUTER_RESTART_POLICY',
+    key: 'restartPolicy',
+    type: 'enum',
+    default: 'auto',
+    description: 'Restart-only changes (router, site, policy, network.tenantId): `auto` restarts the router from a new boot file; `never` reports "restart pending".',
+  },
+  {
+    env: 'IGNORE_NAMES',
+    key: 'ignoreNames',
+    type: 'list',
+    default: 'auto-mesh*',
+    description: 'Comma-separated name globs the controller never touches.',
+  },
+  {
+    env: 'MGMT_TIMEOUT_MS',
+    key: 'managementTimeoutMs',
+    type: 'integer',
+    default: '10000',
+    description: 'Timeout of one management request.',
+  },
+  {
+    env: 'MGMT_MAX_IN_FLIGHT',
+    key: 'managementMaxInFlight',
+    type: 'integer',
+    default: '32',
+    description: 'Most management requests in flight at once.',
+  },
+  {
+    env: 'LOG_LEVEL',
+    key: 'logLevel',
+    type: 'enum',
+    default: 'info',
+    description: 'Least severe level logged. JSON lines when stdout is not a terminal.',
+  },
+];
+
+export const SettingsSchema = Type.Object({
+  platform: Type.Union(PLATFORMS.map((p) => Type.Literal(p))),
+  configFile: Type.String({ minLength: 1 }),
+  routerHome: Type.String({ minLength: 1 }),
+  bootFile: Type.Optional(Type.String({ minLength: 1 })),
+  sslProfilePath: Type.String({ minLength: 1 }),
+  microserviceUid: Type.Optional(Type.String({ minLength: 1 })),
+  ssl: Type.Boolean(),
+  routerBinary: Type.Optional(Type.String({ minLength: 1 })),
+  routerUrl: Type.Optional(Type.String({ pattern: '^amqps?://' })),
+  managementPort: Type.Integer({ minimum: 1, maximum: 65535 }),
+  httpPort: Type.Integer({ minimum: 0, maximum: 65535 }),
+  resyncSeconds: Type.Integer({ minimum: 1, maximum: 86400 }),
+  debounceMs: Type.Integer({ minimum: 0, maximum: 60000 }),
+  restartPolicy: Type.Union(RESTART_POLICIES.map((p) => Type.Literal(p))),
+  ignoreNames: Type.Array(Type.String()),
+  managementTimeoutMs: Type.Integer({ minimum: 100, maximum: 600000 }),
+  managementMaxInFlight: Type.Integer({ minimum: 1, maximum: 1024 }),
+  logLevel: Type.Union(LOG_LEVELS.map((p) => Type.Literal(p))),
+});
+export type Settings = Static<typeof SettingsSchema>;
