@@ -1,0 +1,65 @@
+/**
+ * The controller's HTTP surface: `/healthz` (the loop is alive), `/readyz` (router reachable and
+ * last pass converged), `/metrics` (Prometheus) and `/status` (JSON).
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Metrics } from './metrics.js';
+
+export interface Probe {
+  readonly ok: boolean;
+  /** Why not, when not ok. */
+  readonly reason?: string;
+}
+
+export interface HttpSources {
+  health(): Probe;
+  readiness(): Probe;
+  status(): unknown;
+  readonly metrics: Metrics;
+}
+
+export interface HttpServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export async function startHttpServer(sources: HttpSources, port: number, host = '0.0.0.0'): Promise<HttpServer> {
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const send = (code: number, type: string, body: string) => {
+      res.writeHead(code, { 'content-type': type, 'cache-control': 'no-store' });
+      res.end(body);
+    };
+    const probe = (p: Probe) => send(p.ok ? 200 : 503, 'text/plain; charset=utf-8', p.ok ? 'ok\n' : `${p.reason ?? 'not ready'}\n`);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'text/plain', 'method not allowed\n');
+    switch (path) {
+      case '/healthz':
+        return probe(sources.health());
+      case '/readyz':
+        return probe(sources.readiness());
+      case '/status':
+        return send(200, 'application/json', JSON.stringify(sources.status(), null, 2) + '\n');
+      case '/metrics':
+        sources.metrics.registry.metrics().then(
+          (text) => send(200, sources.metrics.registry.contentType, text),
+          (error: unknown) => send(500, 'text/plain', `metrics failed: ${String(error)}\n`),
+        );
+        return undefined;
+      default:
+        return send(404, 'text/plain', 'not found: try /healthz, /readyz, /metrics or /status\n');
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,169 @@
+/**
+ * The work queue of the loop, with controller-runtime's semantics for a single key (the router):
+ * - a trigger only asks for a pass; it never says what changed;
+ * - triggers that arrive during a pass coalesce into exactly one more pass;
+ * - a failed pass is retried with capped exponential backoff; success resets the backoff;
+ * - a {@link TerminalError} is reported and not retried: the next trigger (an input change, the
+ *   resync timer) runs a pass again;
+ * - after every pass the next resync is scheduled with jitter.
+ */
+
+/** A failure that retrying cannot fix (invalid desired state): no backoff retry. */
+export class TerminalError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+  }
+
+  override get name(): string {
+    return 'TerminalError';
+  }
+}
+
+export interface PassContext {
+  /** Increments per pass; logged on every line of the pass. */
+  readonly id: number;
+  /** Why the pass runs (for logs and metrics only; the pass reads the whole state regardless). */
+  readonly reasons: readonly string[];
+}
+
+export type PassResult = { readonly requeueAfterMs?: number } | void;
+
+export interface WorkQueueOptions {
+  /** First retry delay after a failure. Default 500 ms. */
+  readonly backoffBaseMs?: number;
+  /** Largest retry delay. Default 60 s. */
+  readonly backoffMaxMs?: number;
+  /** Period of the resync pass. Default 60 s. */
+  readonly resyncMs?: number;
+  /** Resync jitter as a fraction of the period (±). Default 0.1. */
+  readonly jitter?: number;
+  /** Source of randomness for jitter (tests pass a fixed one). Default Math.random. */
+  readonly random?: () => number;
+  /** Called after each pass (for metrics and status). */
+  readonly onPassEnd?: (ctx: PassContext, outcome: PassOutcome) => void;
+}
+
+export type PassOutcome =
+  | { readonly result: 'success'; readonly durationMs: number }
+  | { readonly result: 'error' | 'terminal'; readonly durationMs: number; readonly error: unknown; readonly retryInMs?: number };
+
+export class WorkQueue {
+  readonly #run: (ctx: PassContext) => Promise<PassResult>;
+  readonly #options: Required<Omit<WorkQueueOptions, 'onPassEnd'>> & { onPassEnd: WorkQueueOptions['onPassEnd'] | undefined };
+  #timer: NodeJS.Timeout | undefined;
+  #timerDueAt = Infinity;
+  #running: Promise<void> | undefined;
+  #dirty = false;
+  #reasons = new Set<string>();
+  #failures = 0;
+  #passes = 0;
+  #stopped = false;
+
+  constructor(run: (ctx: PassContext) => Promise<PassResult>, options: WorkQueueOptions = {}) {
+    this.#run = run;
+    this.#options = {
+      backoffBaseMs: options.backoffBaseMs ?? 500,
+      backoffMaxMs: options.backoffMaxMs ?? 60_000,
+      resyncMs: options.resyncMs ?? 60_000,
+      jitter: options.jitter ?? 0.1,
+      random: options.random ?? Math.random,
+      onPassEnd: options.onPassEnd,
+    };
+  }
+
+  /** Asks for a pass as soon as possible (or after `delayMs`). */
+  trigger(reason: string, delayMs = 0): void {
+    if (this.#stopped) return;
+    this.#reasons.add(reason);
+    if (this.#running) {
+      this.#dirty = true;
+      return;
+    }
+    this.#schedule(delayMs);
+  }
+
+  /** Consecutive failed passes (0 after a success). */
+  get failures(): number {
+    return this.#failures;
+  }
+
+  /** Stops scheduling and waits for the pass in progress to end. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#clearTimer();
+    await this.#running;
+  }
+
+  /** Waits until no pass runs and none is due right away (for tests and the demo). */
+  async idle(): Promise<void> {
+    while (this.#running || this.#timerDueAt <= Date.now() + 5) {
+      await (this.#running ?? new Promise((r) => setTimeout(r, 5)));
+    }
+  }
+
+  #schedule(delayMs: number): void {
+    const dueAt = Date.now() + Math.max(0, delayMs);
+    if (this.#timer && this.#timerDueAt <= dueAt) return;
+    this.#clearTimer();
+    this.#timerDueAt = dueAt;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#timerDueAt = Infinity;
+      this.#running = this.#pass().finally(() => {
+        this.#running = undefined;
+      });
+    }, Math.max(0, delayMs));
+  }
+
+  #clearTimer(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerDueAt = Infinity;
+  }
+
+  async #pass(): Promise<void> {
+    const ctx: PassContext = { id: ++this.#passes, reasons: [...this.#reasons] };
+    this.#reasons.clear();
+    this.#dirty = false;
+    const started = performance.now();
+    let next: number;
+    let outcome: PassOutcome;
+    try {
+      const result = await this.#run(ctx);
+      this.#failures = 0;
+      next = result?.requeueAfterMs ?? this.#resyncDelay();
+      outcome = { result: 'success', durationMs: performance.now() - started };
+    } catch (error) {
+      const durationMs = performance.now() - started;
+      if (error instanceof TerminalError) {
+        next = this.#resyncDelay();
+        outcome = { result: 'terminal', durationMs, error };
+      } else {
+        this.#failures++;
+        next = this.#backoff();
+        outcome = { result: 'error', durationMs, error, retryInMs: next };
+      }
+    }
+    this.#options.onPassEnd?.(ctx, outcome);
+    if (this.#stopped) return;
+    if (this.#dirty) {
+      // Triggers that came during the pass become exactly one more pass, right away (a new
+      // input may be what fixes a failure); the backoff applies when nothing new arrived.
+      this.#dirty = false;
+      this.#schedule(0);
+      return;
+    }
+    this.#reasons.add(outcome.result === 'error' ? 'retry' : 'resync');
+    this.#schedule(next);
+  }
+
+  #backoff(): number {
+    const { backoffBaseMs, backoffMaxMs } = this.#options;
+    return Math.min(backoffMaxMs, backoffBaseMs * 2 ** (this.#failures - 1));
+  }
+
+  #resyncDelay(): number {
+    const { resyncMs, jitter, random } = this.#options;
+    return Math.round(resyncMs * (1 + jitter * (2 * random() - 1)));
+  }
+}

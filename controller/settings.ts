@@ -1,0 +1,92 @@
+/**
+ * The one place that reads the environment. Every value is parsed, defaulted and validated here,
+ * then passed down as plain values; a bad value stops start-up with a message naming the variable.
+ */
+import { Value } from '@sinclair/typebox/value';
+import { SETTINGS, SettingsSchema, type SettingDefinition, type Settings } from '../schemas/settings.js';
+
+export type { Settings } from '../schemas/settings.js';
+
+/** A setting that cannot be used; names the variable, the value and what is wrong. */
+export class SettingsError extends Error {
+  readonly problems: readonly { variable: string; value: string | undefined; message: string }[];
+
+  constructor(problems: SettingsError['problems']) {
+    super(
+      `invalid settings:\n${problems.map((p) => `  ${p.variable}=${JSON.stringify(p.value ?? '')}: ${p.message}`).join('\n')}`,
+    );
+    this.problems = problems;
+  }
+
+  override get name(): string {
+    return 'SettingsError';
+  }
+}
+
+function parse(def: SettingDefinition, text: string): unknown {
+  switch (def.type) {
+    case 'integer':
+      return /^-?\d+$/.test(text.trim()) ? Number(text.trim()) : text;
+    case 'boolean': {
+      const word = text.trim().toLowerCase();
+      if (['true', '1', 'yes', 'on'].includes(word)) return true;
+      if (['false', '0', 'no', 'off'].includes(word)) return false;
+      return text;
+    }
+    case 'list':
+      return text
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
+    case 'enum':
+      return text.trim().toLowerCase();
+    case 'string':
+      return text;
+  }
+}
+
+function describe(def: SettingDefinition, message: string): string {
+  switch (def.type) {
+    case 'boolean':
+      return 'expected true or false';
+    case 'enum': {
+      const schema = SettingsSchema.properties[def.key] as { anyOf?: { const: string }[] };
+      return `expected one of ${(schema.anyOf ?? []).map((s) => s.const).join(', ')}`;
+    }
+    case 'integer':
+      return message.startsWith('Expected integer') ? 'expected a whole number' : message.toLowerCase();
+    default:
+      return message.toLowerCase();
+  }
+}
+
+/**
+ * Reads settings from an environment (default `process.env`), with `overrides` (from CLI flags) taking
+ * precedence. Throws {@link SettingsError} listing every bad variable at once.
+ */
+export function loadSettings(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  overrides: Partial<Settings> = {},
+): Settings {
+  const raw: Record<string, unknown> = {};
+  for (const def of SETTINGS) {
+    const text = env[def.env] !== undefined && env[def.env] !== '' ? env[def.env] : def.default;
+    if (text !== undefined) raw[def.key] = parse(def, text);
+  }
+  Object.assign(raw, overrides);
+  if (raw['platform'] === 'iofog') raw['platform'] = 'pot';
+  if (raw['bootFile'] === undefined) {
+    raw['bootFile'] = raw['platform'] === 'kubernetes' ? '/tmp/skrouterd-boot.json' : raw['configFile'];
+  }
+  const problems = [...Value.Errors(SettingsSchema, raw)].map((e) => {
+    const key = e.path.replace(/^\//, '').split('/')[0];
+    const def = SETTINGS.find((d) => d.key === key);
+    return {
+      variable: def?.env ?? key ?? e.path,
+      value: def ? env[def.env] ?? def.default : undefined,
+      message: def ? describe(def, e.message) : e.message,
+    };
+  });
+  if (problems.length > 0) throw new SettingsError(problems);
+  return raw as Settings;
+}

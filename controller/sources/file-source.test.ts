@@ -1,0 +1,73 @@
+import { mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FileSource } from './file-source.js';
+
+/** Waits for the next change notification (or fails the test after a generous limit). */
+function nextChange(changes: string[], count: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const poll = setInterval(() => {
+      if (changes.length >= count) {
+        clearInterval(poll);
+        resolve();
+      } else if (Date.now() - started > 10_000) {
+        clearInterval(poll);
+        reject(new Error(`no change notification (have ${changes.length}, want ${count})`));
+      }
+    }, 10);
+  });
+}
+
+describe('FileSource', () => {
+  let source: FileSource | undefined;
+  afterEach(async () => source?.close());
+
+  it('reads the file with a content revision', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fsrc-'));
+    await writeFile(join(dir, 'skrouterd.json'), '[]');
+    source = new FileSource({ file: join(dir, 'skrouterd.json') });
+    const a = await source.read();
+    await writeFile(join(dir, 'skrouterd.json'), '[ ]');
+    const b = await source.read();
+    expect(a.text).toBe('[]');
+    expect(a.revision).not.toBe(b.revision);
+  });
+
+  it('sees an editor that saves by rename, and ignores other files in the directory', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fsrc-'));
+    const file = join(dir, 'skrouterd.json');
+    await writeFile(file, '[]');
+    source = new FileSource({ file, debounceMs: 20 });
+    await source.read();
+    const changes: string[] = [];
+    await source.start((r) => changes.push(r));
+    await writeFile(join(dir, 'unrelated.txt'), 'x');
+    await writeFile(join(dir, '.skrouterd.json.swp'), '[1]');
+    await rename(join(dir, '.skrouterd.json.swp'), file);
+    await nextChange(changes, 1);
+    expect(changes).toEqual(['file-changed']);
+  });
+
+  it('sees a ConfigMap volume update (a ..data symlink swap)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fsrc-'));
+    // kubelet layout: skrouterd.json -> ..data/skrouterd.json, ..data -> ..<timestamp>
+    await mkdir(join(dir, '..2026_01'));
+    await writeFile(join(dir, '..2026_01', 'skrouterd.json'), '[]');
+    await symlink('..2026_01', join(dir, '..data'));
+    await symlink('..data/skrouterd.json', join(dir, 'skrouterd.json'));
+    const file = join(dir, 'skrouterd.json');
+    source = new FileSource({ file, debounceMs: 20 });
+    await source.read();
+    const changes: string[] = [];
+    await source.start((r) => changes.push(r));
+    await mkdir(join(dir, '..2026_02'));
+    await writeFile(join(dir, '..2026_02', 'skrouterd.json'), '[["router",{"id":"r"}]]');
+    await symlink('..2026_02', join(dir, '..data_tmp'));
+    await rename(join(dir, '..data_tmp'), join(dir, '..data'));
+    await rm(join(dir, '..2026_01'), { recursive: true });
+    await nextChange(changes, 1);
+    expect((await source.read()).text).toContain('"id":"r"');
+  });
+});

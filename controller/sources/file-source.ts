@@ -1,0 +1,72 @@
+/**
+ * Desired state from a file (kubernetes mode: a ConfigMap mounted at `QDROUTERD_CONF`).
+ *
+ * The directory is watched rather than the file: the kubelet updates a ConfigMap volume by
+ * swapping a `..data` symlink, and editors save by writing a new file and renaming it, and
+ * neither shows up as a change of the watched path itself. Any event re-reads the file; the loop
+ * is triggered only when the content hash changed, after `debounceMs` of quiet.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import type { DesiredSource, SourceSnapshot } from './source.js';
+
+export interface FileSourceOptions {
+  readonly file: string;
+  /** Quiet time before a change triggers a pass. Default 100 ms. */
+  readonly debounceMs?: number;
+}
+
+export class FileSource implements DesiredSource {
+  readonly #file: string;
+  readonly #debounceMs: number;
+  #watcher: FSWatcher | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #lastRevision: string | undefined;
+
+  constructor(options: FileSourceOptions) {
+    this.#file = options.file;
+    this.#debounceMs = options.debounceMs ?? 100;
+  }
+
+  describe(): { kind: string; location: string } {
+    return { kind: 'file', location: this.#file };
+  }
+
+  async read(): Promise<SourceSnapshot> {
+    const text = await readFile(this.#file, 'utf8');
+    this.#lastRevision = revisionOf(text);
+    return { text, file: this.#file, revision: this.#lastRevision };
+  }
+
+  async start(onChange: (reason: string) => void): Promise<void> {
+    const name = basename(this.#file);
+    // Depth 0: the file, `..data` and the editors' temporary files all live in this directory.
+    this.#watcher = watch(dirname(this.#file), { ignoreInitial: true, depth: 0, followSymlinks: false });
+    this.#watcher.on('all', (_event, path) => {
+      if (basename(path) !== name && !basename(path).startsWith('..')) return;
+      clearTimeout(this.#timer);
+      this.#timer = setTimeout(() => void this.#checkChanged(onChange), this.#debounceMs);
+    });
+    this.#watcher.on('error', () => onChange('file-watch-error'));
+    await new Promise<void>((resolve) => this.#watcher?.once('ready', () => resolve()));
+  }
+
+  async #checkChanged(onChange: (reason: string) => void): Promise<void> {
+    const before = this.#lastRevision;
+    const text = await readFile(this.#file, 'utf8').catch(() => undefined);
+    if ((text === undefined ? 'missing' : revisionOf(text)) !== before) onChange('file-changed');
+  }
+
+  async close(): Promise<void> {
+    clearTimeout(this.#timer);
+    await this.#watcher?.close();
+    this.#watcher = undefined;
+  }
+}
+
+/** Content hash used as the input revision. */
+export function revisionOf(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
