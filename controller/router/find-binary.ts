@@ -1,0 +1,26 @@
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+/** Where the router image installs skrouterd. */
+export const IMAGE_ROUTER_PATH = '/usr/sbin/skrouterd';
+
+function executable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The skrouterd to run: `SKROUTERD_BIN` (must exist), else `skrouterd` on `PATH`, else the image's
+ * path. Returns undefined when none exists, so `run` can say so plainly.
+ */
+export function findRouterBinary(configured: string | undefined, pathVariable: string | undefined): string | undefined {
+  if (configured !== undefined) return executable(configured) ? configured : undefined;
+  for (const dir of (pathVariable ?? '').split(delimiter)) {
+    if (dir && executable(join(dir, 'skrouterd'))) return join(dir, 'skrouterd');
+  }
+  return executable(IMAGE_ROUTER_PATH) ? IMAGE_ROUTER_PATH : undefined;
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Stands in for skrouterd in supervisor tests. Called as `fake-router.sh -c FILE`; the boot file's
+# content picks the behaviour: "crash" exits 1 shortly after start, "stubborn" ignores SIGTERM,
+# anything else runs until SIGTERM.
+mode=$(cat "$2")
+echo "2026-11-25 20:04:01.123456 +0000 SERVER (info) Router started with $2"
+echo "not a router line" >&2
+case "$mode" in
+  crash) sleep 0.2; echo "2026-11-25 20:04:01.323456 +0000 ROUTER (critical) Router start-up failed"; exit 1 ;;
+  stubborn) trap '' TERM ;;
+  *) trap 'echo "2026-11-25 20:04:02.000000 +0000 SERVER (warning) Shutting down"; exit 0' TERM ;;
+esac
+while true; do sleep 0.05; done
