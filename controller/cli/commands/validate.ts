@@ -1,0 +1,131 @@
+/**
+ * `iofog-router validate FILE [--format auto|skrouterd|pot] [--json]`
+ *
+ * Exit codes: 0 valid; 2 invalid, or the file cannot be read; 64 bad usage (EX_USAGE).
+ */
+import { parseArgs } from 'node:util';
+import { ENTITY_KINDS, type EntityKind } from '../../../schemas/entity.js';
+import type { DesiredState } from '../../../schemas/desired-state.js';
+import { formatIssues, loadConfig, type ConfigIssue } from '../../../schemas/config/index.js';
+
+/** Where the command writes and how it reads; text is written as given (newlines included). */
+export interface ValidateIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  readFile: (path: string) => Promise<string>;
+}
+
+export const EXIT_VALID = 0;
+export const EXIT_INVALID = 2;
+export const EXIT_USAGE = 64;
+
+export const VALIDATE_USAGE = `Usage: iofog-router validate FILE [--format auto|skrouterd|pot] [--json]
+
+Checks a router config (a skrouterd JSON array file or a PoT config object) without
+touching any router. Prints every problem with its file:line:column and JSON path.
+
+Options:
+  --format F   auto (default: an array is skrouterd, an object PoT), skrouterd or pot
+  --json       print the result as JSON on stdout
+  -h, --help   show this help
+
+Exit status: 0 valid, 2 invalid or unreadable, 64 bad usage.
+`;
+
+const FORMATS = ['auto', 'skrouterd', 'pot'] as const;
+type FormatOption = (typeof FORMATS)[number];
+
+function isFormat(value: string): value is FormatOption {
+  return (FORMATS as readonly string[]).includes(value);
+}
+
+type Usage =
+  | { kind: 'run'; file: string; format: FormatOption; json: boolean }
+  | { kind: 'help' }
+  | { kind: 'error'; message: string };
+
+function usageError(message: string): Usage {
+  return { kind: 'error', message };
+}
+
+function parse(args: string[]): Usage {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: { format: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (error) {
+    return usageError(error instanceof Error ? error.message : String(error));
+  }
+  if (parsed.values.help) return { kind: 'help' };
+  const format = parsed.values.format ?? 'auto';
+  if (!isFormat(format)) return usageError(`--format must be one of ${FORMATS.join(', ')}, not "${format}"`);
+  const [file, ...extra] = parsed.positionals;
+  if (file === undefined) return usageError('missing FILE');
+  if (extra.length > 0) return usageError(`one FILE only; also got ${extra.join(' ')}`);
+  return { kind: 'run', file, format, json: parsed.values.json ?? false };
+}
+
+/** "router 1, listener 2, ..." in canonical kind order. */
+function countByKind(state: DesiredState): Partial<Record<EntityKind, number>> {
+  const counts: Partial<Record<EntityKind, number>> = {};
+  for (const kind of ENTITY_KINDS) {
+    const n = state.entities.filter((e) => e.kind === kind).length;
+    if (n > 0) counts[kind] = n;
+  }
+  return counts;
+}
+
+function json(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+export async function validateCommand(args: string[], io: ValidateIo): Promise<number> {
+  const usage = parse(args);
+  if (usage.kind === 'help') {
+    io.stdout(VALIDATE_USAGE);
+    return EXIT_VALID;
+  }
+  if (usage.kind === 'error') {
+    io.stderr(`iofog-router validate: ${usage.message}\n\n${VALIDATE_USAGE}`);
+    return EXIT_USAGE;
+  }
+  let text: string;
+  try {
+    text = await io.readFile(usage.file);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const issue: ConfigIssue = { file: usage.file, path: '$', message: `cannot read the file: ${reason}`, severity: 'error' };
+    if (usage.json) io.stdout(json({ ok: false, file: usage.file, errors: [issue], warnings: [] }));
+    else io.stderr(`${formatIssues([issue])}\n`);
+    return EXIT_INVALID;
+  }
+  const result = loadConfig(text, { file: usage.file, format: usage.format });
+  if (usage.json) {
+    if (result.ok) {
+      const counts = countByKind(result.state);
+      const entities = result.state.entities.length;
+      io.stdout(json({ ok: true, file: usage.file, format: result.format, entities, counts, warnings: result.warnings }));
+    } else {
+      io.stdout(json({ ok: false, file: usage.file, format: result.format, errors: result.errors, warnings: result.warnings }));
+    }
+    return result.ok ? EXIT_VALID : EXIT_INVALID;
+  }
+  if (result.warnings.length > 0) io.stderr(`${formatIssues(result.warnings)}\n`);
+  if (!result.ok) {
+    io.stderr(`${formatIssues(result.errors)}\n${usage.file}: invalid: ${plural(result.errors.length, 'error')}, ${plural(result.warnings.length, 'warning')}\n`);
+    return EXIT_INVALID;
+  }
+  const counts = Object.entries(countByKind(result.state))
+    .map(([kind, n]) => `${kind} ${n}`)
+    .join(', ');
+  io.stdout(`${usage.file}: valid ${result.format} config, ${plural(result.state.entities.length, 'entity', 'entities')} (${counts})\n`);
+  return EXIT_VALID;
+}

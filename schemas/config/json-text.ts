@@ -1,0 +1,97 @@
+/**
+ * From config text to a JSON value plus the means to say where any value sits in the text.
+ */
+import { scanJson, type DuplicateKey } from './json-scan.js';
+
+export interface Position {
+  readonly line: number;
+  readonly column: number;
+}
+
+/** Turns offsets into 1-based line and column (UTF-16 code units). */
+export class TextLocator {
+  private lineStarts: number[] | undefined;
+
+  constructor(private readonly text: string) {}
+
+  at(offset: number): Position {
+    const starts = (this.lineStarts ??= lineStartsOf(this.text));
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if ((starts[mid] ?? 0) <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, column: offset - (starts[low] ?? 0) + 1 };
+  }
+}
+
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+export type JsonParse =
+  | {
+      readonly ok: true;
+      readonly value: unknown;
+      readonly positions: ReadonlyMap<string, number>;
+      readonly duplicates: readonly DuplicateKey[];
+    }
+  | { readonly ok: false; readonly offset: number; readonly message: string; readonly cause?: unknown };
+
+/**
+ * Parses JSON text. The scanner decides validity and error positions; `JSON.parse` builds the
+ * value. Should the two ever disagree, the `JSON.parse` verdict wins and its message is kept.
+ */
+export function parseJson(text: string): JsonParse {
+  const scan = scanJson(text);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    if (!scan.ok) return { ok: false, offset: scan.offset, message: scan.message, cause };
+    const message = cause instanceof Error ? cause.message : String(cause);
+    const offset = /position (\d+)/.exec(message)?.[1];
+    return { ok: false, offset: offset === undefined ? 0 : Number(offset), message, cause };
+  }
+  if (!scan.ok) return { ok: true, value, positions: new Map(), duplicates: [] };
+  return { ok: true, value, positions: scan.positions, duplicates: scan.duplicates };
+}
+
+/**
+ * The router, reading a `.json` config, drops every line whose first non-blank character is
+ * `#`. Blanking those lines instead keeps every other line and column where it was.
+ */
+export function blankCommentLines(text: string): string {
+  if (!text.includes('#')) return text;
+  return text
+    .split('\n')
+    .map((line) => (/^\s*#/.test(line) ? ' '.repeat(line.length) : line))
+    .join('\n');
+}
+
+/** The first character that is not JSON whitespace, or undefined for blank text. */
+export function firstSignificant(text: string): string | undefined {
+  return /[^ \t\r\n]/.exec(text)?.[0];
+}
+
+/** Size in UTF-8 bytes, counted only as far as needed to tell whether it exceeds `limit`. */
+export function utf8LengthExceeds(text: string, limit: number): boolean {
+  if (text.length > limit) return true;
+  if (text.length * 3 <= limit) return false;
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+    if (bytes > limit) return true;
+  }
+  return false;
+}
