@@ -1,0 +1,116 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { planCommand } from './plan.js';
+
+function fakeIo(files: Record<string, string>) {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    io: {
+      stdout: (s: string) => out.push(s),
+      stderr: (s: string) => err.push(s),
+      readFile: (p: string) => (p in files ? Promise.resolve(files[p] ?? '') : Promise.reject(new Error(`ENOENT: ${p}`))),
+    },
+    out: () => out.join(''),
+    err: () => err.join(''),
+  };
+}
+
+const config = (entries: unknown[]) => JSON.stringify(entries, null, 2);
+const base = [
+  ['router', { id: 'r1', mode: 'interior' }],
+  ['sslProfile', { name: 'tls', caCertFile: '/c/ca.crt' }],
+  ['listener', { name: 'amqp', port: 5672 }],
+  ['connector', { name: 'up', host: 'peer', port: '55671', role: 'inter-router', sslProfile: 'tls', saslPassword: 'hunter2' }],
+];
+const changed = [
+  ['router', { id: 'r1', mode: 'interior' }],
+  ['sslProfile', { name: 'tls', caCertFile: '/c/ca.crt' }],
+  ['listener', { name: 'amqp', port: '5673' }],
+  ['connector', { name: 'up', host: 'peer', port: 55671, role: 'inter-router', sslProfile: 'tls', saslPassword: 'letmein' }],
+  ['tcpConnector', { name: 'db', host: 'db', port: 5432, address: 'db' }],
+];
+const files = { 'a.json': config(base), 'b.json': config(changed), 'bad.json': '[["listener", {"name": "x", "port": "nope"}]]' };
+
+describe('iofog-router plan', () => {
+  it('exits 0 and says so when there is nothing to do', async () => {
+    const f = fakeIo(files);
+    expect(await planCommand(['--config', 'a.json', '--against', 'a.json'], f.io)).toBe(0);
+    expect(f.out()).toBe('Nothing to do.\n');
+  });
+
+  it('exits 1 and prints the operations, each change as old → new, secrets masked', async () => {
+    const f = fakeIo(files);
+    expect(await planCommand(['--config', 'b.json', '--against', 'a.json'], f.io)).toBe(1);
+    const text = f.out();
+    expect(text).toMatch(/delete +listener +amqp +replace/);
+    expect(text).toContain('port: "5672" → "5673"');
+    expect(text).toMatch(/create +tcpConnector +db +missing/);
+    expect(text).toContain('saslPassword: "******" → "******"');
+    expect(text).not.toMatch(/hunter2|letmein/);
+    expect(text).toContain('Plan: 3 to create, 0 to update, 2 to delete (2 replaced).');
+  });
+
+  it('prints the same plan as JSON with --json', async () => {
+    const f = fakeIo(files);
+    expect(await planCommand(['--config', 'b.json', '--against', 'a.json', '--json'], f.io)).toBe(1);
+    const parsed = JSON.parse(f.out()) as { summary: string; operations: { id: string }[] };
+    expect(parsed.operations.map((o) => o.id)).toEqual([
+      'delete connector/up',
+      'delete listener/amqp',
+      'create tcpConnector/db',
+      'create listener/amqp',
+      'create connector/up',
+    ]);
+    expect(f.out()).not.toMatch(/hunter2|letmein/);
+  });
+
+  it('counts restart-only differences as changes', async () => {
+    const f = fakeIo({ ...files, 'slow.json': config([['router', { id: 'r1', mode: 'interior', helloMaxAgeSeconds: '9' }], ...base.slice(1)]) });
+    expect(await planCommand(['--config', 'slow.json', '--against', 'a.json'], f.io)).toBe(1);
+    expect(f.out()).toContain(`router 'router' helloMaxAgeSeconds: 3 → 9`);
+  });
+
+  it('leaves protected and ignored names alone', async () => {
+    const f = fakeIo(files);
+    const code = await planCommand(['--config', 'b.json', '--against', 'a.json', '--protect', 'amqp', '--ignore', 'u*', '--json'], f.io);
+    expect(code).toBe(1);
+    const parsed = JSON.parse(f.out()) as { operations: { id: string }[]; warnings: { code: string }[] };
+    expect(parsed.operations.map((o) => o.id)).toEqual(['create tcpConnector/db']);
+    expect(parsed.warnings.map((w) => w.code)).toEqual(['untouchable', 'untouchable']);
+  });
+
+  it('exits 2 with the file and JSON path when a file is invalid or unreadable', async () => {
+    const f = fakeIo(files);
+    expect(await planCommand(['--config', 'bad.json', '--against', 'a.json'], f.io)).toBe(2);
+    expect(f.err()).toMatch(/^bad\.json:1:\d+: error: \$\[0\]\[1\]\.port: /m);
+    const g = fakeIo(files);
+    expect(await planCommand(['--config', 'a.json', '--against', 'missing.json'], g.io)).toBe(2);
+    expect(g.err()).toContain('missing.json: error: $: cannot read the file');
+  });
+
+  it('exits 64 on bad usage and prints usage on --help', async () => {
+    const f = fakeIo(files);
+    expect(await planCommand(['--config', 'a.json'], f.io)).toBe(64);
+    expect(f.err()).toContain('missing --against FILE2');
+    expect(await planCommand(['--config', 'a.json', '--against', 'b.json', '--frob'], fakeIo(files).io)).toBe(64);
+    expect(await planCommand(['a.json'], fakeIo(files).io)).toBe(64);
+    const h = fakeIo(files);
+    expect(await planCommand(['--help'], h.io)).toBe(0);
+    expect(h.out()).toContain('Usage: iofog-router plan --config FILE --against FILE2');
+  });
+});
+
+const examples = resolve(import.meta.dirname, '../../../../shared/reference/examples');
+
+describe.skipIf(!existsSync(examples))('iofog-router plan on the reference examples', () => {
+  it.each(['edge', 'interior'])('a PoT config and the skrouterd file written from it plan nothing (%s)', async (which) => {
+    const pot = `pot-${which}-router.json`;
+    const skrouterd = `skrouterd-${which}-router.json`;
+    const f = fakeIo({ [pot]: readFileSync(resolve(examples, pot), 'utf8'), [skrouterd]: readFileSync(resolve(examples, skrouterd), 'utf8') });
+    const code = await planCommand(['--config', pot, '--against', skrouterd], f.io);
+    expect(f.out()).toBe('Nothing to do.\n');
+    expect(code).toBe(0);
+  });
+});

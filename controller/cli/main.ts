@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+/**
+ * `iofog-router <command>`: the entry point installed as the package's bin.
+ */
+import { realpathSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { planCommand } from './commands/plan.js';
+import { validateCommand } from './commands/validate.js';
+import { EXIT, type CliIo } from './io.js';
+
+interface Command {
+  readonly summary: string;
+  readonly run: (args: string[], io: CliIo) => Promise<number>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  validate: { summary: 'check a config file (skrouterd array or PoT object) and print every problem', run: validateCommand },
+  plan: { summary: 'show the operations that turn one config into another (exit 1 when there are changes)', run: planCommand },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return [
+    'Usage: iofog-router <command> [options]',
+    '',
+    'Keeps a running skupper-router 3.5.1 equal to a desired configuration.',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    "Run 'iofog-router <command> --help' for a command's options.",
+    `Exit codes: ${EXIT.ok} ok, ${EXIT.changes} plan has changes, ${EXIT.invalid} invalid input, ${EXIT.usage} bad usage, ${EXIT.unavailable} router unavailable, ${EXIT.internal} internal error.`,
+    '',
+  ].join('\n');
+}
+
+/** The package version, from the sources (`controller/cli`) or the build (`dist/controller/cli`). */
+function packageVersion(): string {
+  const require = createRequire(import.meta.url);
+  for (const candidate of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = require(candidate) as { name?: string; version?: string };
+      if (pkg.name === 'iofog-router' && pkg.version) return pkg.version;
+    } catch {
+      // not at this depth
+    }
+  }
+  return 'unknown';
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(usage());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout(`${packageVersion()}\n`);
+    return EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr(`iofog-router: unknown command '${name}'\n\n${usage()}`);
+    return EXIT.usage;
+  }
+  return command.run(args, io);
+}
+
+const io: CliIo = {
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+  readFile: (path) => readFile(path, 'utf8'),
+};
+
+/** True when this file is the process's entry (also through the npm bin symlink). */
+function isEntry(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (isEntry()) {
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      io.stderr(`iofog-router: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = EXIT.internal;
+    },
+  );
+}

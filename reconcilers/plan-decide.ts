@@ -1,0 +1,98 @@
+/**
+ * First pass of the planner: for each entry on its own, is it missing, foreign, equal, drifted
+ * (updatable) or changed in a create-only attribute (replace)?
+ *
+ * How absent attributes compare:
+ * - `log`: only the attributes the desired entity sets are compared. A module's unset levels
+ *   inherit from DEFAULT and the router fills DEFAULT's own (`info+`, timestamps, stderr), so
+ *   "unset in desired" means "whatever the router has".
+ * - `network`: only `networkId` is live; absent in desired and set on the router is drift
+ *   (cleared with `null`). `tenantId` is a restart change (see `plan-restart.ts`).
+ * - every other type: after defaults on both sides, an attribute set on the router but absent in
+ *   desired is drift, like any other difference.
+ */
+import type { CanonicalAttributes } from './normalise.js';
+import { comparedAttributes, sameValue } from './normalise.js';
+import type { Entry, PlanIndex } from './plan-index.js';
+import type { AttributeChange, OperationReason } from './plan-types.js';
+import { isCreatable, isUpdatable } from './references.js';
+import type { EntityKind } from '../schemas/index.js';
+
+/** Differences between desired and actual over `attributes` (default: every compared attribute). */
+export function diffAttributes(
+  kind: EntityKind,
+  desired: CanonicalAttributes,
+  actual: CanonicalAttributes,
+  attributes: readonly string[] = comparedAttributes(kind),
+): AttributeChange[] {
+  const changes: AttributeChange[] = [];
+  for (const attribute of attributes) {
+    const to = desired[attribute];
+    const from = actual[attribute];
+    if (!sameValue(to, from)) changes.push({ attribute, from: from ?? null, to: to ?? null });
+  }
+  return changes;
+}
+
+/** The differences that matter for an entry present on both sides. */
+export function entryChanges(entry: Entry): AttributeChange[] {
+  const { kind, desired, actual } = entry;
+  if (!desired || !actual) return [];
+  if (kind === 'log') {
+    const set = comparedAttributes(kind).filter((a) => desired.configured[a] !== undefined);
+    return diffAttributes(kind, desired.configured, actual.full, set);
+  }
+  if (!isCreatable(kind)) {
+    const live = comparedAttributes(kind).filter((a) => isUpdatable(kind, a));
+    return diffAttributes(kind, desired.full, actual.full, live);
+  }
+  return diffAttributes(kind, desired.full, actual.full);
+}
+
+/** Sets each entry's first decision; warnings go to the index. */
+export function decide(index: PlanIndex): void {
+  for (const entry of index.entries) {
+    const { kind, desired, actual } = entry;
+    const changes = entryChanges(entry);
+    if (entry.untouchable) {
+      if (desired && (!actual || changes.length > 0)) {
+        index.warnings.push({
+          code: 'untouchable',
+          kind,
+          name: desired.name,
+          message: `${kind} '${desired.name}' is protected or ignored; it ${actual ? 'differs from' : 'is missing on'} the router and is left alone`,
+        });
+      }
+      continue;
+    }
+    if (!isCreatable(kind)) {
+      if (desired && !actual && (kind !== 'network' || Object.keys(desired.configured).length > 0)) {
+        index.warnings.push({
+          code: 'not-on-router',
+          kind,
+          name: desired.name,
+          message: `the router reports no ${entry.key}; ${kind} entities cannot be created live`,
+        });
+      }
+      if (changes.length > 0) setDecision(entry, 'update', changes);
+      continue;
+    }
+    if (desired && !actual) setDecision(entry, 'create', []);
+    else if (!desired && actual) setDecision(entry, 'delete', []);
+    else if (changes.length > 0) {
+      const live = changes.every((c) => isUpdatable(kind, c.attribute));
+      setDecision(entry, live ? 'update' : 'replace', changes);
+    }
+  }
+}
+
+const REASONS = { create: 'missing', update: 'drift', replace: 'replace', delete: 'foreign' } as const satisfies Record<
+  string,
+  OperationReason
+>;
+
+function setDecision(entry: Entry, decision: keyof typeof REASONS, changes: AttributeChange[]): void {
+  entry.decision = decision;
+  entry.changes = changes;
+  entry.reason = REASONS[decision];
+}

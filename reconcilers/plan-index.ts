@@ -1,0 +1,127 @@
+/**
+ * Pairs desired entities with QUERY rows by key (see `entityKey`), one entry per entity the
+ * planner may act on. Restart-only types (router, site, policy) get no entries; kinds that were
+ * not queried get none either.
+ */
+import { ENTITY_FACTS, ENTITY_KINDS, type DesiredState, type EntityKind } from '../schemas/index.js';
+import { globMatcher } from './glob.js';
+import { normaliseActual, normaliseDesired, type NormalisedEntity } from './normalise.js';
+import type { ActualState, AttributeChange, OperationReason, PlanOptions, PlanWarning } from './plan-types.js';
+import { KIND_ORDER, uniqueKeysOf } from './references.js';
+
+export type Decision = 'keep' | 'create' | 'update' | 'replace' | 'delete' | 'skip';
+
+/** One entity the planner may act on, and what it decided so far. */
+export interface Entry {
+  /** `<kind>/<key>`. */
+  readonly id: string;
+  readonly kind: EntityKind;
+  readonly key: string;
+  readonly desired: NormalisedEntity | undefined;
+  readonly actual: NormalisedEntity | undefined;
+  /** Protected or ignored: never acted on. */
+  readonly untouchable: boolean;
+  decision: Decision;
+  reason: OperationReason | undefined;
+  /** Attribute differences (update, replace). */
+  changes: readonly AttributeChange[];
+  /** Kept as the router has it because it cannot be created again (its desired form cannot be created). */
+  frozen: boolean;
+}
+
+export interface PlanIndex {
+  /** Sorted by canonical kind order, then key. */
+  readonly entries: readonly Entry[];
+  readonly byId: ReadonlyMap<string, Entry>;
+  readonly queried: ReadonlySet<EntityKind>;
+  /** `<kind>/<name>` of every desired entity, of every kind. */
+  readonly desiredIds: ReadonlySet<string>;
+  /** Unique keys held by rows the planner never acts on (restart-only types). */
+  readonly heldKeys: ReadonlySet<string>;
+  /** Every desired entity, normalised (all kinds). */
+  readonly desired: readonly NormalisedEntity[];
+  readonly isUntouchable: (name: string) => boolean;
+  readonly warnings: PlanWarning[];
+}
+
+/** Types with live operations; router, site and policy only change by restart. */
+export const MANAGED_KINDS: readonly EntityKind[] = ENTITY_KINDS.filter((k) => !ENTITY_FACTS[k].restartOnly);
+
+export function buildIndex(desired: DesiredState, actual: ActualState, options: PlanOptions): PlanIndex {
+  const protectedNames = new Set(options.protectedNames ?? []);
+  const ignored = globMatcher(options.ignore ?? []);
+  const isUntouchable = (name: string) => protectedNames.has(name) || ignored(name);
+  const untouchable = (name: string | undefined) => name !== undefined && isUntouchable(name);
+  const queried = new Set(ENTITY_KINDS.filter((k) => actual[k] !== undefined));
+  const warnings: PlanWarning[] = [];
+  const desiredIds = new Set(desired.entities.map((e) => `${e.kind}/${e.name}`));
+
+  const desiredByKey = new Map<string, NormalisedEntity>();
+  const desiredAll = desired.entities.map(normaliseDesired);
+  for (const n of desiredAll) {
+    const id = `${n.kind}/${n.key}`;
+    if (!desiredByKey.has(id)) desiredByKey.set(id, n);
+  }
+  // The router always has a network entity; a desired state without one wants it empty.
+  if (!desiredByKey.has('network/network')) {
+    desiredByKey.set('network/network', normaliseDesired({ kind: 'network', name: 'network', attributes: {} }));
+  }
+
+  const actualByKey = new Map<string, NormalisedEntity>();
+  const heldKeys = new Set<string>();
+  for (const kind of ENTITY_KINDS) {
+    for (const row of actual[kind] ?? []) {
+      const n = normaliseActual(kind, row);
+      if (!n) continue;
+      if (ENTITY_FACTS[kind].restartOnly) {
+        for (const key of uniqueKeysOf(kind, n.name, n.configured)) heldKeys.add(key);
+        continue;
+      }
+      const id = `${kind}/${n.key}`;
+      if (actualByKey.has(id)) {
+        warnings.push({ code: 'duplicate-row', kind, name: n.name, message: `the router reported ${id} twice; using the first row` });
+        continue;
+      }
+      actualByKey.set(id, n);
+    }
+  }
+
+  const entries: Entry[] = [];
+  for (const kind of MANAGED_KINDS) {
+    if (!queried.has(kind)) continue;
+    const ids = new Set<string>();
+    for (const id of [...desiredByKey.keys(), ...actualByKey.keys()]) if (id.startsWith(`${kind}/`)) ids.add(id);
+    for (const id of ids) {
+      const d = desiredByKey.get(id);
+      const a = actualByKey.get(id);
+      entries.push({
+        id,
+        kind,
+        key: id.slice(kind.length + 1),
+        desired: d,
+        actual: a,
+        untouchable: untouchable(d?.name) || untouchable(a?.name),
+        decision: 'keep',
+        reason: undefined,
+        changes: [],
+        frozen: false,
+      });
+    }
+  }
+  entries.sort((x, y) => KIND_ORDER[x.kind] - KIND_ORDER[y.kind] || compareText(x.key, y.key));
+  return {
+    entries,
+    byId: new Map(entries.map((e) => [e.id, e])),
+    queried,
+    desiredIds,
+    heldKeys,
+    desired: desiredAll,
+    isUntouchable,
+    warnings,
+  };
+}
+
+/** Code-point order: the same on every machine and locale. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

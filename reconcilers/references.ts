@@ -1,0 +1,91 @@
+/**
+ * Facts the planner derives from the schema about how entities relate: which entities an entity
+ * names, how deep a kind sits in the reference graph, and which names and keys the router keeps
+ * unique.
+ */
+import { ENTITY_FACTS, ENTITY_KINDS, LOG_MODULES, type EntityKind } from '../schemas/index.js';
+import type { CanonicalAttributes } from './normalise.js';
+import type { EntityRef } from './plan-types.js';
+
+/** Entities an entity names through its reference attributes, in declaration order. */
+export function referencesOf(kind: EntityKind, attributes: CanonicalAttributes): EntityRef[] {
+  const refs: EntityRef[] = [];
+  for (const [name, facts] of Object.entries(ENTITY_FACTS[kind].attributes)) {
+    const value = attributes[name];
+    if (facts.references !== undefined && typeof value === 'string') refs.push({ kind: facts.references, name: value });
+  }
+  return refs;
+}
+
+function depthOf(kind: EntityKind, seen: readonly EntityKind[] = []): number {
+  if (seen.includes(kind)) throw new Error(`reference cycle through ${kind}`);
+  const targets = Object.values(ENTITY_FACTS[kind].attributes).flatMap((a) => (a.references ? [a.references] : []));
+  return targets.reduce((max, target) => Math.max(max, 1 + depthOf(target, [...seen, kind])), 0);
+}
+
+/**
+ * Whether the router accepts `kind` referencing an entity in the given form: a listenerAddress
+ * needs a tcpListener with a multiAddressStrategy other than `none` (§2 of the management notes).
+ */
+export function acceptsTarget(kind: EntityKind, target: CanonicalAttributes): boolean {
+  if (kind === 'listenerAddress') return (target['multiAddressStrategy'] ?? 'none') !== 'none';
+  return true;
+}
+
+/** 0 for kinds that reference nothing, 1 + the deepest referenced kind otherwise. */
+export const REFERENCE_DEPTH = Object.fromEntries(ENTITY_KINDS.map((k) => [k, depthOf(k)])) as Readonly<
+  Record<EntityKind, number>
+>;
+
+/** Position of a kind in the canonical order. */
+export const KIND_ORDER = Object.fromEntries(ENTITY_KINDS.map((k, i) => [k, i])) as Readonly<Record<EntityKind, number>>;
+
+/** `<kind>/<name>`: how the planner names an entity in references and indexes. */
+export function refId(ref: EntityRef): string {
+  return `${ref.kind}/${ref.name}`;
+}
+
+/**
+ * Names are unique across every python-managed type; the C agent's types (address, autoLink)
+ * share a namespace of their own.
+ */
+export function namespaceOf(kind: EntityKind): string {
+  return ENTITY_FACTS[kind].agent;
+}
+
+/**
+ * Names the router already holds in the python namespace without reporting them in any QUERY the
+ * planner reads: the management node (`self`) and one `logStats` entity per log module (named
+ * after the module; a real router answered an UPDATE of log `DEFAULT` with that entity).
+ */
+export const RESERVED_PYTHON_NAMES: ReadonlySet<string> = new Set(['self', ...LOG_MODULES]);
+
+/**
+ * Keys the router refuses to hold twice: the name in its namespace, a vhost's identity
+ * (`vhost/<hostname>`), an address's prefix or pattern.
+ */
+export function uniqueKeysOf(kind: EntityKind, name: string, attributes: CanonicalAttributes): string[] {
+  const keys = [`name:${namespaceOf(kind)}:${name}`];
+  const hostname = attributes['hostname'];
+  if (kind === 'vhost' && typeof hostname === 'string') keys.push(`identity:vhost/${hostname}`);
+  if (kind === 'address') {
+    for (const attr of ['prefix', 'pattern']) {
+      const value = attributes[attr];
+      if (typeof value === 'string') keys.push(`address-${attr}:${value}`);
+    }
+  }
+  return keys;
+}
+
+/** Whether the router changes this attribute of a live entity by UPDATE. */
+export function isUpdatable(kind: EntityKind, attribute: string): boolean {
+  const facts = ENTITY_FACTS[kind];
+  const attr = facts.attributes[attribute];
+  return facts.operations.includes('UPDATE') && attr?.access === 'update' && attr.restartOnly !== true;
+}
+
+/** Types whose entities the planner creates and deletes (everything else is update-only or restart-only). */
+export function isCreatable(kind: EntityKind): boolean {
+  const ops = ENTITY_FACTS[kind].operations;
+  return ops.includes('CREATE') && ops.includes('DELETE');
+}
