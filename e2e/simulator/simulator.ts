@@ -1,0 +1,233 @@
+/**
+ * One simulated skrouterd 3.5.1: the AMQP server, the two management agents (each handling one
+ * request at a time, as the Python agent's lock and the core thread do), the latency model,
+ * the injected faults and the router state booted from the boot file.
+ */
+import type { Connection } from 'rhea';
+import { AmqpServer, type IncomingRequest } from './amqp-server.js';
+import { bootRouter, type BootSource } from './boot.js';
+import { cAgentTarget, handleCRequest, type CTarget } from './c-agent.js';
+import { cRow } from './c-rows.js';
+import { findType } from './catalog.js';
+import { FaultPlan, type StallMode } from './faults.js';
+import { LatencyModel, type LatencyOptions } from './latency.js';
+import { handlePythonRequest } from './python-agent.js';
+import { pyStr, type Attributes } from './python-values.js';
+import type { ManagementReply } from './request.js';
+import { Sleeper, SerialQueue } from './scheduling.js';
+import type { ConnectionInfo, RouterState, StateOptions } from './state.js';
+
+export interface SimulatorOptions {
+  /** Address to listen on (default `127.0.0.1`). */
+  host?: string;
+  /** Port to listen on (default 0: an ephemeral port). */
+  port?: number;
+  /** Boot file (array format) as text or as a path; default: an empty file (standalone router). */
+  boot?: BootSource;
+  /** Router id when the boot file's router has none (default `simulator`). */
+  routerId?: string;
+  /** Latency model (default on, scale 1); `false` answers as fast as possible. */
+  latency?: false | LatencyOptions;
+  /** Clock for `uptimeSeconds` and connection ages (default `Date.now`). */
+  now?: () => number;
+  /**
+   * Refuse a listener/connector whose sslProfile names TLS files that do not exist, like the real
+   * router does (default false: the simulator never reads TLS files, so example configs boot anywhere).
+   */
+  checkTlsFiles?: boolean;
+}
+
+export interface SimulatorStats {
+  /** Requests received, by upper-cased operation (`(none)` when it was missing), answered or not. */
+  readonly requests: Record<string, number>;
+  reset(): void;
+}
+
+export interface SimulatorFaults {
+  /** Cuts every connection at the socket level. */
+  dropConnections(): void;
+  /** `hold`: keep replies until released with `false`; `drop`: discard them; `false`: normal (releases held ones). */
+  stallReplies(mode: StallMode): void;
+  /** The next `count` requests (of `operation`, when given) are answered with this status instead of executed. */
+  failNext(count: number, statusCode: number, statusDescription?: string, operation?: string): void;
+  /** Router restart: connections drop, state returns to the boot file, uptime restarts; optionally down for `downMs`. */
+  crash(options?: { downMs?: number }): Promise<void>;
+}
+
+interface Job {
+  readonly request: IncomingRequest;
+  readonly target: CTarget | undefined;
+}
+
+export class RouterSimulator {
+  readonly stats: SimulatorStats;
+  readonly faults: SimulatorFaults;
+  private state: RouterState;
+  private readonly server: AmqpServer;
+  private readonly latency: LatencyModel;
+  private readonly plan = new FaultPlan();
+  private readonly sleeper = new Sleeper();
+  private readonly connections = new Map<Connection, ConnectionInfo>();
+  private readonly held: { replyTo: string; correlationId: unknown; reply: ManagementReply }[] = [];
+  private readonly requestCounts: Record<string, number> = {};
+  private queues = { python: new SerialQueue(), c: new SerialQueue() };
+  private generation = 0;
+  private closed = false;
+
+  private constructor(
+    private readonly options: SimulatorOptions,
+    private readonly stateOptions: StateOptions,
+  ) {
+    this.latency = new LatencyModel(options.latency);
+    this.state = this.boot();
+    this.server = new AmqpServer(options.host ?? '127.0.0.1', {
+      routerId: () => this.state.routerId(),
+      onRequest: (request) => this.received(request),
+      onConnectionOpen: (connection, host, close) => this.connectionOpened(connection, host, close),
+      onConnectionClose: (connection) => this.connectionClosed(connection),
+      onLinkOpen: () => this.state.coreIdentity(),
+    });
+    const counts = this.requestCounts;
+    this.stats = {
+      requests: counts,
+      reset: () => {
+        for (const key of Object.keys(counts)) delete counts[key];
+      },
+    };
+    this.faults = {
+      dropConnections: () => this.server.dropConnections(),
+      stallReplies: (mode) => this.stall(mode),
+      failNext: (count, statusCode, description, operation) => this.plan.failNext(count, statusCode, description, operation),
+      crash: (crashOptions) => this.crash(crashOptions?.downMs ?? 0),
+    };
+  }
+
+  static async start(options: SimulatorOptions): Promise<RouterSimulator> {
+    const simulator = new RouterSimulator(options, { now: options.now ?? Date.now, checkTlsFiles: options.checkTlsFiles ?? false });
+    await simulator.server.listen(options.port ?? 0);
+    return simulator;
+  }
+
+  get port(): number {
+    return this.server.port;
+  }
+
+  get url(): string {
+    const host = this.options.host ?? '127.0.0.1';
+    const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+    return `amqp://${shown}:${this.port}`;
+  }
+
+  snapshot(): Record<string, Attributes[]> {
+    const state = this.state;
+    return state.snapshot((longType, index) => cRow(state, longType, index));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.generation++;
+    this.sleeper.cancelAll();
+    await this.server.close();
+  }
+
+  private boot(): RouterState {
+    return bootRouter(this.options.boot, this.stateOptions, this.options.routerId ?? 'simulator');
+  }
+
+  private received(request: IncomingRequest): void {
+    const operation = request.properties['operation'];
+    const key = operation === undefined ? '(none)' : pyStr(operation).toUpperCase();
+    this.requestCounts[key] = (this.requestCounts[key] ?? 0) + 1;
+    this.state.deliveriesIn++;
+    const target = cAgentTarget(request.properties);
+    // The Python agent drops a request without reply-to before doing anything; the C agent does the work.
+    if (!target && !request.replyTo) return;
+    const job: Job = { request, target };
+    if (!this.latency.enabled) {
+      void this.run(job, this.generation);
+      return;
+    }
+    const generation = this.generation;
+    (target ? this.queues.c : this.queues.python).push(() => this.run(job, generation));
+  }
+
+  private async run(job: Job, generation: number): Promise<void> {
+    const state = this.state;
+    const { request, target } = job;
+    state.openLinks = this.server.linkCount();
+    const entityCount = state.configEntityCount();
+    const operation = pyStr(request.properties['operation'] ?? '');
+    const reply = this.plan.take(operation) ?? (target ? handleCRequest(state, target, request) : handlePythonRequest(state, request));
+    const body = reply?.body as { results?: unknown[] } | undefined;
+    const cost = this.latency.cost({
+      agent: target ? 'c' : 'python',
+      operation,
+      entityCount,
+      rows: Array.isArray(body?.results) ? body.results.length : 0,
+      sslProfileUpdate: operation.toUpperCase() === 'UPDATE' && findType(pyStr(request.properties['type'] ?? ''))?.shortName === 'sslProfile',
+    });
+    if (cost > 0) await this.sleeper.sleep(cost);
+    if (generation !== this.generation || !reply || !request.replyTo) return;
+    this.deliver(request.replyTo, request.correlationId, reply);
+  }
+
+  private deliver(replyTo: string, correlationId: unknown, reply: ManagementReply): void {
+    if (this.plan.stall === 'drop') return;
+    if (this.plan.stall === 'hold') {
+      this.held.push({ replyTo, correlationId, reply });
+      return;
+    }
+    if (this.server.send(replyTo, correlationId, reply)) this.state.deliveriesOut++;
+  }
+
+  private stall(mode: StallMode): void {
+    this.plan.stall = mode;
+    if (mode === 'hold') return;
+    const held = this.held.splice(0);
+    if (mode === false) for (const h of held) this.deliver(h.replyTo, h.correlationId, h.reply);
+  }
+
+  private connectionOpened(connection: Connection, host: string, close: () => void): void {
+    const info: ConnectionInfo = {
+      identity: this.state.coreIdentity(),
+      host,
+      container: connection.container_id ?? null,
+      openedAtMs: this.stateOptions.now(),
+      close,
+    };
+    this.connections.set(connection, info);
+    this.state.connections.push(info);
+    this.state.connectionsOpened++;
+  }
+
+  private connectionClosed(connection: Connection): void {
+    const info = this.connections.get(connection);
+    this.connections.delete(connection);
+    const i = info ? this.state.connections.indexOf(info) : -1;
+    if (i >= 0) this.state.connections.splice(i, 1);
+  }
+
+  private async crash(downMs: number): Promise<void> {
+    if (this.closed) throw new Error('the simulator is closed');
+    this.generation++;
+    this.queues = { python: new SerialQueue(), c: new SerialQueue() };
+    this.held.length = 0;
+    this.server.dropConnections();
+    this.connections.clear();
+    if (downMs > 0) {
+      await this.server.stopListening();
+      await this.sleeper.sleep(downMs);
+      if (this.closed) return;
+    }
+    try {
+      this.state = this.boot();
+    } catch (e) {
+      // The router would now be crash-looping on its boot file: nothing listens.
+      await this.server.stopListening();
+      throw e;
+    }
+    this.server.setContainerId(this.state.routerId());
+    if (downMs > 0) await this.server.listen(this.port);
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * Everything a running simulated router holds: the Python agent's ordered entity list (one name
+ * namespace), the C core's address and autoLink tables (their own namespaces), the AMQP
+ * connections it serves, the identity counters and the boot time. A crash throws the whole
+ * object away and boots a fresh one.
+ */
+import { TYPES, type TypeInfo } from './catalog.js';
+import type { Attributes } from './python-values.js';
+
+export interface PyEntity {
+  readonly type: TypeInfo;
+  attributes: Attributes;
+  /** Requests handled since the entity was created (drives the connector's connection attempts). */
+  refreshes: number;
+}
+
+export interface CAddress {
+  readonly name: string | null;
+  readonly identity: number;
+  /** Internal pattern: a prefix is stored as `<prefix>/#`. */
+  readonly pattern: string;
+  readonly isPrefix: boolean;
+  /** null for `unavailable`, which the C core reports as null. */
+  readonly distribution: string | null;
+  readonly priority: number;
+}
+
+export interface CAutoLink {
+  readonly name: string | null;
+  readonly identity: number;
+  readonly address: string;
+  readonly direction: 'in' | 'out';
+  readonly containerId: string | null;
+  readonly connection: string | null;
+  readonly externalAddress: string | null;
+}
+
+/** An AMQP connection as the `connection` entity reports it. */
+export interface ConnectionInfo {
+  readonly identity: number;
+  readonly host: string;
+  readonly container: string | null;
+  readonly openedAtMs: number;
+  readonly close: () => void;
+}
+
+export interface StateOptions {
+  readonly now: () => number;
+  /** Refuse profiles whose files do not exist when a listener or connector uses them. */
+  readonly checkTlsFiles: boolean;
+}
+
+export class RouterState {
+  readonly entities: PyEntity[] = [];
+  readonly addresses: CAddress[] = [];
+  readonly autoLinks: CAutoLink[] = [];
+  readonly connections: ConnectionInfo[] = [];
+  /** Connections accepted since boot (policy's connectionsProcessed). */
+  connectionsOpened = 0;
+  openLinks = 0;
+  /** PROFILE start/stop of the management node. */
+  profiling = false;
+  deliveriesIn = 0;
+  deliveriesOut = 0;
+  private nextCoreIdentity = 1;
+  private readonly typeCounters = new Map<string, number>();
+  readonly bootedAtMs: number;
+
+  constructor(readonly options: StateOptions) {
+    this.bootedAtMs = options.now();
+  }
+
+  /** qdr_identifier: one counter for connections, links, addresses and autoLinks. */
+  coreIdentity(): number {
+    return this.nextCoreIdentity++;
+  }
+
+  /** The Python adapters' per-class counter (identities such as `network/0`). */
+  typeCounter(type: TypeInfo): number {
+    const n = this.typeCounters.get(type.longType) ?? 0;
+    this.typeCounters.set(type.longType, n + 1);
+    return n;
+  }
+
+  uptimeSeconds(): number {
+    return Math.max(0, Math.floor((this.options.now() - this.bootedAtMs) / 1000));
+  }
+
+  ofType(type: TypeInfo): PyEntity[] {
+    return this.entities.filter((e) => e.type === type);
+  }
+
+  byName(type: TypeInfo, name: string): PyEntity | undefined {
+    return this.entities.find((e) => e.type === type && e.attributes['name'] === name);
+  }
+
+  remove(entity: PyEntity): void {
+    const i = this.entities.indexOf(entity);
+    if (i >= 0) this.entities.splice(i, 1);
+  }
+
+  /** The router's setting for one singleton attribute (router mode, id). */
+  routerAttribute(name: string): unknown {
+    return this.entities.find((e) => e.type.shortName === 'router')?.attributes[name];
+  }
+
+  routerId(): string {
+    const id = this.routerAttribute('id');
+    return typeof id === 'string' ? id : '';
+  }
+
+  /** Configuration entities the latency model counts (Python configuration types plus C tables). */
+  configEntityCount(): number {
+    const python = this.entities.filter((e) => e.type.configuration && e.type.agent === 'python').length;
+    return python + this.addresses.length + this.autoLinks.length;
+  }
+
+  /** Configuration entities by long type, as plain copies (C tables as the C agent reads them). */
+  snapshot(readCAgentRow: (longType: string, index: number) => Attributes): Record<string, Attributes[]> {
+    const out: Record<string, Attributes[]> = {};
+    for (const type of TYPES) if (type.kind) out[type.longType] = [];
+    for (const e of this.entities) {
+      if (!e.type.kind || e.type.agent === 'c') continue;
+      out[e.type.longType]?.push(structuredClone(e.attributes));
+    }
+    for (const type of TYPES.filter((t) => t.kind && t.agent === 'c')) {
+      const table = type.kind === 'address' ? this.addresses : this.autoLinks;
+      out[type.longType] = table.map((_, i) => readCAgentRow(type.longType, i));
+    }
+    return out;
+  }
+}
