@@ -1,0 +1,177 @@
+/**
+ * One reconcile pass. It never asks what triggered it: it reads the whole desired state and the
+ * whole actual state, plans, applies, and records the outcome.
+ *
+ * Contract with the work queue (controller-runtime semantics):
+ * - returns normally when the router converged (or holds the last good state while the input is
+ *   invalid); the queue then waits for the next trigger or resync;
+ * - throws a retryable error when the router could not be read or an operation failed: the
+ *   queue retries with backoff;
+ * - throws {@link TerminalError} when the input is invalid and there is no last good state: no
+ *   retry until something triggers a pass again.
+ */
+import { loadConfig, type ConfigIssue } from '../../schemas/config/index.js';
+import { ENTITY_FACTS, ENTITY_KINDS, type DesiredState, type EntityKind } from '../../schemas/index.js';
+import { applyPlan, type ApplyResult } from '../../reconcilers/apply.js';
+import type { Management } from '../../reconcilers/management.js';
+import { comparedAttributes } from '../../reconcilers/normalise.js';
+import { plan as planPass } from '../../reconcilers/plan.js';
+import type { ActualState, Plan, PlanOptions } from '../../reconcilers/plan-types.js';
+import type { Metrics } from '../http/metrics.js';
+import { errorFields, type Log } from '../log.js';
+import type { DesiredSource } from '../sources/source.js';
+import { describeError, type StatusStore } from './status.js';
+import { TerminalError, type PassContext, type PassResult } from './work-queue.js';
+
+export interface ReconcilerOptions {
+  readonly source: DesiredSource;
+  readonly management: Management;
+  readonly log: Log;
+  readonly metrics: Metrics;
+  readonly status: StatusStore;
+  readonly planOptions: PlanOptions;
+  /** A new valid desired state was read (the supervisor rewrites the boot file from it). */
+  readonly onDesired?: (state: DesiredState, revision: string) => Promise<void>;
+  /** The plan has restart-only changes; the restart policy decides what happens. */
+  readonly onRestartRequired?: (plan: Plan, state: DesiredState) => Promise<void>;
+}
+
+/** Columns asked for in the QUERY of a kind: the name, and what the planner compares. */
+function queryColumns(kind: EntityKind): string[] {
+  return ['name', ...(kind === 'log' ? ['module'] : []), ...comparedAttributes(kind)];
+}
+
+export class OperationsFailedError extends Error {
+  readonly result: ApplyResult;
+
+  constructor(result: ApplyResult) {
+    const first = result.failed[0];
+    super(
+      `${result.failed.length} operation(s) failed, ${result.skipped.length} skipped` +
+        (first ? `; first: ${first.operation.id}: ${describeError(first.error)}` : ''),
+    );
+    this.result = result;
+  }
+
+  override get name(): string {
+    return 'OperationsFailedError';
+  }
+}
+
+export class Reconciler {
+  readonly #o: ReconcilerOptions;
+  #lastGood: { state: DesiredState; revision: string } | undefined;
+  #reportedRejection: string | undefined;
+
+  constructor(options: ReconcilerOptions) {
+    this.#o = options;
+  }
+
+  /** The desired state the router is being held to (the last valid input). */
+  get desired(): DesiredState | undefined {
+    return this.#lastGood?.state;
+  }
+
+  async reconcile(ctx: PassContext): Promise<PassResult> {
+    const { status, metrics } = this.#o;
+    const log = this.#o.log.child({ reconcileId: ctx.id });
+    const started = performance.now();
+    log.debug('pass started', { reasons: ctx.reasons });
+
+    const snapshot = await this.#o.source.read();
+    const loaded = loadConfig(snapshot.text, { file: snapshot.file });
+    status.update({ source: { ...this.#o.source.describe(), revision: snapshot.revision, ...this.#applied() } });
+    if (loaded.ok) {
+      status.clear('rejected');
+      this.#reportedRejection = undefined;
+      if (this.#lastGood?.revision !== snapshot.revision) {
+        this.#lastGood = { state: loaded.state, revision: snapshot.revision };
+        metrics.setDesired(countByKind(loaded.state));
+        await this.#o.onDesired?.(loaded.state, snapshot.revision);
+      }
+    } else {
+      this.#reject(log, snapshot.revision, loaded.errors);
+      if (!this.#lastGood) throw new TerminalError(`desired state in ${snapshot.file} is invalid: ${loaded.errors.length} error(s)`);
+    }
+    const desired = this.#lastGood?.state;
+    if (!desired) throw new TerminalError('no desired state');
+
+    const actual = await this.#readActual();
+    const plan = planPass(desired, actual, this.#o.planOptions);
+    for (const warning of plan.warnings) log.warn(warning.message, { code: warning.code, kind: warning.kind, name: warning.name });
+    if (plan.operations.length > 0) {
+      log.info('applying plan', { operations: plan.operations.length, summary: summarise(plan) });
+    }
+    const result = await applyPlan(plan, this.#o.management, {
+      onOutcome: (o) => {
+        const ok = o.status !== 'failed' && o.status !== 'skipped';
+        metrics.operations.inc({ type: o.operation.kind, op: o.operation.op, result: ok ? 'success' : o.status });
+        if (ok && o.operation.reason === 'drift') metrics.driftCorrections.inc({ type: o.operation.kind });
+        if (!ok) log.warn(`${o.operation.id} ${o.status}`, { ...errorFields(o.error) });
+      },
+    });
+    status.setEntities(desired.entities, result.outcomes);
+
+    if (plan.restart.length > 0) await this.#o.onRestartRequired?.(plan, desired);
+    else status.clear('restartPending');
+
+    const converged = result.failed.length === 0 && result.skipped.length === 0;
+    const durationMs = Math.round(performance.now() - started);
+    status.update({
+      source: { ...this.#o.source.describe(), revision: snapshot.revision, ...this.#applied() },
+      lastPass: {
+        id: ctx.id,
+        result: !loaded.ok ? 'rejected' : converged ? 'converged' : 'failed',
+        at: new Date().toISOString(),
+        durationMs,
+        operations: plan.operations.length,
+        failed: result.failed.length,
+      },
+    });
+    if (!converged) throw new OperationsFailedError(result);
+    if (loaded.ok) metrics.lastSuccess.set(Date.now() / 1000);
+    log[plan.operations.length > 0 ? 'info' : 'debug']('pass converged', { operations: plan.operations.length, durationMs });
+    return undefined;
+  }
+
+  #applied(): { appliedRevision?: string } {
+    return this.#lastGood ? { appliedRevision: this.#lastGood.revision } : {};
+  }
+
+  /** One QUERY per managed kind, pipelined. A failure here means the router is not reachable. */
+  async #readActual(): Promise<ActualState> {
+    const { management, status } = this.#o;
+    try {
+      const rows = await Promise.all(ENTITY_KINDS.map((kind) => management.query(ENTITY_FACTS[kind].longType, queryColumns(kind))));
+      const { lastError: _cleared, ...router } = status.document.router;
+      status.update({ router: { ...router, reachable: true } });
+      return Object.fromEntries(ENTITY_KINDS.map((kind, i) => [kind, rows[i] ?? []]));
+    } catch (error) {
+      status.update({ router: { ...status.document.router, reachable: false, lastError: describeError(error) } });
+      throw error;
+    }
+  }
+
+  #reject(log: Log, revision: string, errors: readonly ConfigIssue[]): void {
+    this.#o.status.update({ rejected: { revision, errors } });
+    if (this.#reportedRejection === revision) return;
+    this.#reportedRejection = revision;
+    this.#o.metrics.rejectedConfigs.inc();
+    log.error(`desired state rejected; ${this.#lastGood ? 'keeping the last good state' : 'nothing applied'}`, {
+      revision,
+      errors: errors.map((e) => `${e.file}${e.line !== undefined ? `:${e.line}:${e.column ?? 0}` : ''}: ${e.path}: ${e.message}`),
+    });
+  }
+}
+
+function countByKind(state: DesiredState): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const e of state.entities) counts[e.kind] = (counts[e.kind] ?? 0) + 1;
+  return counts;
+}
+
+function summarise(plan: Plan): Record<string, number> {
+  const summary: Record<string, number> = {};
+  for (const op of plan.operations) summary[op.op] = (summary[op.op] ?? 0) + 1;
+  return summary;
+}
