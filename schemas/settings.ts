@@ -167,3 +167,9 @@ export const SettingsSchema = Type.Object({
   logLevel: Type.Union(LOG_LEVELS.map((p) => Type.Literal(p))),
 });
 export type Settings = Static<typeof SettingsSchema>;
+
+/** The README's settings table (markdown rows), generated from {@link SETTINGS}; a test keeps them equal. */
+export function settingsTable(): string {
+  const rows = SETTINGS.map((s) => `| \`${s.env}\` | ${s.default === undefined ? '(unset)' : `\`${s.default}\``} | ${s.description} |`);
+  return ['| variable | default | meaning |', '|---|---|---|', ...rows].join('\n');
+}

@@ -10,6 +10,8 @@ export const EXIT = {
   ok: 0,
   /** `plan`: there are changes (like diff). */
   changes: 1,
+  /** `run`: the router did not stop cleanly; `demo`: a step did not behave as expected. */
+  failed: 1,
   /** Invalid or unreadable input. */
   invalid: 2,
   /** Bad usage (EX_USAGE). */
@@ -18,4 +20,6 @@ export const EXIT = {
   unavailable: 69,
   /** Unexpected internal error (EX_SOFTWARE). */
   internal: 70,
+  /** Invalid settings (EX_CONFIG). */
+  config: 78,
 } as const;

@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { fakeIo } from './test-support/fake-io.js';
 import { main } from './main.js';
 
-function fakeIo(files: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: {
-      stdout: (s: string) => out.push(s),
-      stderr: (s: string) => err.push(s),
-      readFile: (p: string) => (p in files ? Promise.resolve(files[p] ?? '') : Promise.reject(new Error(`ENOENT: ${p}`))),
-    },
-    out: () => out.join(''),
-    err: () => err.join(''),
-  };
-}
 
 describe('iofog-router CLI', () => {
   it('lists the commands and exit codes on --help', async () => {
@@ -23,11 +11,21 @@ describe('iofog-router CLI', () => {
     expect(f.out()).toContain('Exit codes');
   });
 
-  it('rejects an unknown command with usage (64) and no command with usage', async () => {
+  it('rejects an unknown command with usage (64)', async () => {
     const f = fakeIo();
     expect(await main(['frobnicate'], f.io)).toBe(64);
     expect(f.err()).toContain("unknown command 'frobnicate'");
-    expect(await main([], fakeIo().io)).toBe(64);
+  });
+
+  it('offers run as the default command, and --help on every command', async () => {
+    const f = fakeIo();
+    expect(await main(['--help'], f.io)).toBe(0);
+    expect(f.out()).toMatch(/run +keep a skupper-router .*\(the default command\)/);
+    for (const command of ['run', 'demo', 'validate', 'plan']) {
+      const h = fakeIo();
+      expect(await main([command, '--help'], h.io), command).toBe(0);
+      expect(h.out(), command).toContain(`Usage: iofog-router ${command}`);
+    }
   });
 
   it('prints the package version', async () => {

@@ -6,7 +6,9 @@ import { realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { demoCommand } from './commands/demo.js';
 import { planCommand } from './commands/plan.js';
+import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
 import { EXIT, type CliIo } from './io.js';
 
@@ -16,6 +18,8 @@ interface Command {
 }
 
 const COMMANDS: Record<string, Command> = {
+  run: { summary: 'keep a skupper-router equal to the desired configuration (the default command)', run: runCommand },
+  demo: { summary: 'run the controller against the built-in simulator through scripted edits', run: demoCommand },
   validate: { summary: 'check a config file (skrouterd array or PoT object) and print every problem', run: validateCommand },
   plan: { summary: 'show the operations that turn one config into another (exit 1 when there are changes)', run: planCommand },
 };
@@ -31,7 +35,7 @@ function usage(): string {
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
     '',
     "Run 'iofog-router <command> --help' for a command's options.",
-    `Exit codes: ${EXIT.ok} ok, ${EXIT.changes} plan has changes, ${EXIT.invalid} invalid input, ${EXIT.usage} bad usage, ${EXIT.unavailable} router unavailable, ${EXIT.internal} internal error.`,
+    `Exit codes: ${EXIT.ok} ok, ${EXIT.changes} plan has changes (run: router did not stop cleanly; demo: a step failed), ${EXIT.invalid} invalid input, ${EXIT.usage} bad usage, ${EXIT.unavailable} router unavailable, ${EXIT.internal} internal error, ${EXIT.config} invalid settings.`,
     '',
   ].join('\n');
 }
@@ -52,10 +56,11 @@ function packageVersion(): string {
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [name, ...args] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === '--help' || name === '-h' || name === 'help') {
     io.stdout(usage());
-    return name === undefined ? EXIT.usage : EXIT.ok;
+    return EXIT.ok;
   }
+  if (name === undefined) return runCommand([], io);
   if (name === '--version' || name === '-v') {
     io.stdout(`${packageVersion()}\n`);
     return EXIT.ok;

@@ -11,15 +11,15 @@
  *   retry until something triggers a pass again.
  */
 import { loadConfig, type ConfigIssue } from '../../schemas/config/index.js';
-import { ENTITY_FACTS, ENTITY_KINDS, type DesiredState, type EntityKind } from '../../schemas/index.js';
+import type { DesiredState } from '../../schemas/index.js';
 import { applyPlan, type ApplyResult } from '../../reconcilers/apply.js';
 import type { Management } from '../../reconcilers/management.js';
-import { comparedAttributes } from '../../reconcilers/normalise.js';
 import { plan as planPass } from '../../reconcilers/plan.js';
 import type { ActualState, Plan, PlanOptions } from '../../reconcilers/plan-types.js';
 import type { Metrics } from '../http/metrics.js';
 import { errorFields, type Log } from '../log.js';
 import type { DesiredSource } from '../sources/source.js';
+import { readActual } from './read-actual.js';
 import { describeError, type StatusStore } from './status.js';
 import { TerminalError, type PassContext, type PassResult } from './work-queue.js';
 
@@ -34,11 +34,19 @@ export interface ReconcilerOptions {
   readonly onDesired?: (state: DesiredState, revision: string) => Promise<void>;
   /** The plan has restart-only changes; the restart policy decides what happens. */
   readonly onRestartRequired?: (plan: Plan, state: DesiredState) => Promise<void>;
+  /** A pass planned and applied (or was refused): what it planned and how it ended. */
+  readonly onPass?: (report: PassReport) => void;
 }
 
-/** Columns asked for in the QUERY of a kind: the name, and what the planner compares. */
-function queryColumns(kind: EntityKind): string[] {
-  return ['name', ...(kind === 'log' ? ['module'] : []), ...comparedAttributes(kind)];
+export interface PassReport {
+  readonly id: number;
+  readonly reasons: readonly string[];
+  readonly plan: Plan;
+  readonly result: 'converged' | 'failed' | 'rejected';
+  readonly durationMs: number;
+  /** Revision of the input read by this pass, and of the state applied. */
+  readonly revision: string;
+  readonly appliedRevision: string;
 }
 
 export class OperationsFailedError extends Error {
@@ -70,6 +78,17 @@ export class Reconciler {
   /** The desired state the router is being held to (the last valid input). */
   get desired(): DesiredState | undefined {
     return this.#lastGood?.state;
+  }
+
+  /** Revision of {@link desired}. */
+  get revision(): string | undefined {
+    return this.#lastGood?.revision;
+  }
+
+  /** Takes a valid state read before the router started (it boots from it; no hook runs). */
+  adopt(state: DesiredState, revision: string): void {
+    this.#lastGood = { state, revision };
+    this.#o.metrics.setDesired(countByKind(state));
   }
 
   async reconcile(ctx: PassContext): Promise<PassResult> {
@@ -117,20 +136,34 @@ export class Reconciler {
 
     const converged = result.failed.length === 0 && result.skipped.length === 0;
     const durationMs = Math.round(performance.now() - started);
+    const passResult = !loaded.ok ? 'rejected' : converged ? 'converged' : 'failed';
     status.update({
       source: { ...this.#o.source.describe(), revision: snapshot.revision, ...this.#applied() },
       lastPass: {
         id: ctx.id,
-        result: !loaded.ok ? 'rejected' : converged ? 'converged' : 'failed',
+        result: passResult,
         at: new Date().toISOString(),
         durationMs,
         operations: plan.operations.length,
         failed: result.failed.length,
       },
     });
+    this.#o.onPass?.({
+      id: ctx.id,
+      reasons: ctx.reasons,
+      plan,
+      result: passResult,
+      durationMs,
+      revision: snapshot.revision,
+      appliedRevision: this.#lastGood?.revision ?? snapshot.revision,
+    });
     if (!converged) throw new OperationsFailedError(result);
     if (loaded.ok) metrics.lastSuccess.set(Date.now() / 1000);
-    log[plan.operations.length > 0 ? 'info' : 'debug']('pass converged', { operations: plan.operations.length, durationMs });
+    log[plan.operations.length > 0 ? 'info' : 'debug']('pass converged', {
+      operations: plan.operations.length,
+      durationMs,
+      revision: this.#lastGood?.revision,
+    });
     return undefined;
   }
 
@@ -142,10 +175,10 @@ export class Reconciler {
   async #readActual(): Promise<ActualState> {
     const { management, status } = this.#o;
     try {
-      const rows = await Promise.all(ENTITY_KINDS.map((kind) => management.query(ENTITY_FACTS[kind].longType, queryColumns(kind))));
+      const actual = await readActual(management);
       const { lastError: _cleared, ...router } = status.document.router;
       status.update({ router: { ...router, reachable: true } });
-      return Object.fromEntries(ENTITY_KINDS.map((kind, i) => [kind, rows[i] ?? []]));
+      return actual;
     } catch (error) {
       status.update({ router: { ...status.document.router, reachable: false, lastError: describeError(error) } });
       throw error;

@@ -29,7 +29,8 @@ export interface PassSummary {
 export interface StatusDocument {
   readonly source: { kind: string; location: string; revision?: string; appliedRevision?: string };
   readonly rejected?: { revision: string; errors: readonly ConfigIssue[] };
-  readonly router: { url?: string; reachable: boolean; lastError?: string };
+  /** `pid`: the router process, when the controller runs it. */
+  readonly router: { url?: string; pid?: number; reachable: boolean; lastError?: string };
   readonly lastPass?: PassSummary;
   readonly restartPending?: { changes: readonly RestartChange[]; policy: string };
   readonly entities: readonly EntityStatus[];

@@ -4,7 +4,8 @@ import { delimiter, join } from 'node:path';
 /** Where the router image installs skrouterd. */
 export const IMAGE_ROUTER_PATH = '/usr/sbin/skrouterd';
 
-function executable(path: string): boolean {
+/** True when `path` is a file this process may execute. */
+export function executable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
     return true;

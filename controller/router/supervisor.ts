@@ -15,6 +15,8 @@ export interface ExitInfo {
 
 export interface SupervisorOptions {
   readonly binary: string;
+  /** Arguments before `-c BOOT_FILE` (e.g. the script when `binary` is an interpreter). */
+  readonly args?: readonly string[];
   readonly bootFile: string;
   /** Working directory of the router (QDROUTERD_HOME when it exists). */
   readonly cwd?: string;
@@ -51,6 +53,7 @@ export class RouterSupervisor {
       restartMaxMs: 30_000,
       stableAfterMs: 60_000,
       stopGraceMs: 10_000,
+      args: [],
       ...options,
     };
   }
@@ -63,7 +66,7 @@ export class RouterSupervisor {
   async start(reason = 'start'): Promise<void> {
     this.#stopping = false;
     await this.#o.prepareBoot();
-    const child = spawn(this.#o.binary, ['-c', this.#o.bootFile], {
+    const child = spawn(this.#o.binary, [...this.#o.args, '-c', this.#o.bootFile], {
       cwd: this.#o.cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

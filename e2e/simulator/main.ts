@@ -4,10 +4,16 @@
  *   node dist/e2e/simulator/main.js [--host 127.0.0.1] [--port 5672] [--boot skrouterd.json]
  *                                   [--router-id id] [--no-latency] [--latency-scale 1]
  *                                   [--check-tls-files]
+ *   node dist/e2e/simulator/main.js -c skrouterd.json
  *
  * Prints the URL on stdout and runs until SIGTERM or SIGINT. A bad boot file exits with
  * status 1 after printing the router's start-up failure, as skrouterd does.
+ *
+ * `-c FILE` is skrouterd's own command line: boot from FILE and serve management on the port of
+ * its management listener (the one the controller adds, else the first listener), so the
+ * controller can supervise the simulator exactly as it supervises skrouterd.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { SimulatorBootError, startSimulator, type SimulatorOptions } from './index.js';
 
@@ -18,6 +24,7 @@ function options(argv: readonly string[]): SimulatorOptions {
       host: { type: 'string' },
       port: { type: 'string' },
       boot: { type: 'string' },
+      config: { type: 'string', short: 'c' },
       'router-id': { type: 'string' },
       'no-latency': { type: 'boolean' },
       'latency-scale': { type: 'string' },
@@ -25,17 +32,37 @@ function options(argv: readonly string[]): SimulatorOptions {
     },
     strict: true,
   });
-  const port = values.port === undefined ? 5672 : Number(values.port);
+  const boot = values.boot ?? values.config;
+  const port = values.port === undefined ? (values.config === undefined ? 5672 : listenerPort(values.config)) : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`--port must be 0-65535, got ${values.port}`);
   const scale = values['latency-scale'] === undefined ? 1 : Number(values['latency-scale']);
   return {
     port,
     ...(values.host !== undefined ? { host: values.host } : {}),
-    ...(values.boot !== undefined ? { boot: { file: values.boot } } : {}),
+    ...(boot !== undefined ? { boot: { file: boot } } : {}),
     ...(values['router-id'] !== undefined ? { routerId: values['router-id'] } : {}),
     latency: values['no-latency'] ? false : { scale },
     checkTlsFiles: values['check-tls-files'] === true,
   };
+}
+
+/** Name of the listener the controller adds to every boot file (controller/router/boot-file.ts). */
+const MANAGEMENT_LISTENER = 'iofog-router-management';
+
+/** Port of the boot file's management listener, else of its first listener; 5672 without one. */
+function listenerPort(file: string): number {
+  let entries: unknown;
+  try {
+    entries = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return 5672; // booting reports the unreadable file
+  }
+  const listeners = (Array.isArray(entries) ? entries : [])
+    .filter((e): e is [string, Record<string, unknown>] => Array.isArray(e) && e[0] === 'listener' && typeof e[1] === 'object' && e[1] !== null)
+    .map(([, attributes]) => attributes);
+  const chosen = listeners.find((l) => l['name'] === MANAGEMENT_LISTENER) ?? listeners[0];
+  const port = Number(chosen?.['port'] ?? 5672);
+  return Number.isInteger(port) ? port : 5672;
 }
 
 async function main(): Promise<void> {

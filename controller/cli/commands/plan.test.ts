@@ -1,21 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fakeIo } from '../test-support/fake-io.js';
+import { startSimulator } from '../../../e2e/simulator/index.js';
 import { planCommand } from './plan.js';
 
-function fakeIo(files: Record<string, string>) {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: {
-      stdout: (s: string) => out.push(s),
-      stderr: (s: string) => err.push(s),
-      readFile: (p: string) => (p in files ? Promise.resolve(files[p] ?? '') : Promise.reject(new Error(`ENOENT: ${p}`))),
-    },
-    out: () => out.join(''),
-    err: () => err.join(''),
-  };
-}
 
 const config = (entries: unknown[]) => JSON.stringify(entries, null, 2);
 const base = [
@@ -93,12 +82,14 @@ describe('iofog-router plan', () => {
   it('exits 64 on bad usage and prints usage on --help', async () => {
     const f = fakeIo(files);
     expect(await planCommand(['--config', 'a.json'], f.io)).toBe(64);
-    expect(f.err()).toContain('missing --against FILE2');
+    expect(f.err()).toContain('give one of --against FILE2 and --router URL');
+    expect(await planCommand(['--config', 'a.json', '--against', 'b.json', '--router', 'amqp://h:1'], fakeIo(files).io)).toBe(64);
+    expect(await planCommand(['--config', 'a.json', '--router', 'http://h:1'], fakeIo(files).io)).toBe(64);
     expect(await planCommand(['--config', 'a.json', '--against', 'b.json', '--frob'], fakeIo(files).io)).toBe(64);
     expect(await planCommand(['a.json'], fakeIo(files).io)).toBe(64);
     const h = fakeIo(files);
     expect(await planCommand(['--help'], h.io)).toBe(0);
-    expect(h.out()).toContain('Usage: iofog-router plan --config FILE --against FILE2');
+    expect(h.out()).toContain('Usage: iofog-router plan --config FILE (--against FILE2 | --router URL)');
   });
 });
 
@@ -112,5 +103,34 @@ describe.skipIf(!existsSync(examples))('iofog-router plan on the reference examp
     const code = await planCommand(['--config', pot, '--against', skrouterd], f.io);
     expect(f.out()).toBe('Nothing to do.\n');
     expect(code).toBe(0);
+  });
+
+  describe('--router (dry run against a live router)', () => {
+    it('plans against what the router reports, leaves the management listener alone and writes nothing', async () => {
+      const boot = config([...base, ['listener', { name: 'iofog-router-management', host: '127.0.0.1', port: '55672' }]]);
+      const sim = await startSimulator({ boot: { text: boot }, latency: false, port: 0 });
+      try {
+        sim.stats.reset();
+        const f = fakeIo(files);
+        expect(await planCommand(['--config', 'b.json', '--router', sim.url, '--json'], f.io)).toBe(1);
+        const result = JSON.parse(f.out()) as { operations: { id: string }[] };
+        expect(result.operations.map((o) => o.id)).toEqual([
+          'delete connector/up',
+          'delete listener/amqp',
+          'create tcpConnector/db',
+          'create listener/amqp',
+          'create connector/up',
+        ]);
+        expect(Object.keys(sim.stats.requests)).toEqual(['QUERY']);
+      } finally {
+        await sim.close();
+      }
+    });
+
+    it('exits 69 naming the router when it cannot be read', async () => {
+      const f = fakeIo(files);
+      expect(await planCommand(['--config', 'a.json', '--router', 'amqp://127.0.0.1:1'], f.io)).toBe(69);
+      expect(f.err()).toContain('cannot read the router at amqp://127.0.0.1:1');
+    });
   });
 });

@@ -1,13 +1,14 @@
 /**
- * `iofog-router plan --config FILE --against FILE2 [--json] [--protect NAME]... [--ignore GLOB]...`
+ * `iofog-router plan --config FILE (--against FILE2 | --router URL) [--json] [--protect NAME]... [--ignore GLOB]...`
  *
  * Prints what the controller would do to a router that runs FILE2 to make it run FILE: the
  * operations in order (type, name, each changed attribute as old → new, secrets masked), the
  * changes that need a restart, and warnings. FILE2 is read as a router would report it after
- * booting from it (defaults filled, values in the router's form).
+ * booting from it (defaults filled, values in the router's form). With `--router`, the current
+ * state is read from a live router over AMQP management instead (a dry run: nothing is written).
  *
  * Exit codes (like diff): 0 nothing to do, 1 changes, 2 a file is invalid or unreadable,
- * 64 bad usage.
+ * 64 bad usage, 69 the router cannot be read.
  */
 import { parseArgs } from 'node:util';
 import { formatIssues, loadConfig, type ConfigIssue } from '../../../schemas/config/index.js';
@@ -15,30 +16,38 @@ import type { DesiredState } from '../../../schemas/desired-state.js';
 import { formatPlanJson, formatPlanTable } from '../../../reconcilers/format-plan.js';
 import { plan } from '../../../reconcilers/plan.js';
 import { reportedState } from '../../../reconcilers/reported-state.js';
+import type { ActualState } from '../../../reconcilers/plan-types.js';
+import { readActual } from '../../loop/read-actual.js';
+import { ManagementClient } from '../../management/index.js';
+import { MANAGEMENT_LISTENER } from '../../router/boot-file.js';
 import { EXIT, type CliIo } from '../io.js';
 
-export const PLAN_USAGE = `Usage: iofog-router plan --config FILE --against FILE2 [--json] [--protect NAME]... [--ignore GLOB]...
+export const PLAN_USAGE = `Usage: iofog-router plan --config FILE (--against FILE2 | --router URL) [--json]
+                         [--protect NAME]... [--ignore GLOB]...
 
-Shows the operations that would make a router running FILE2 run FILE instead: creates,
-updates and deletes in order (with each changed attribute as old → new, secrets masked),
-the changes only a router restart can apply, and warnings. Touches no router.
-Both files may be skrouterd JSON arrays or PoT config objects.
+Shows the operations that would make a router running FILE2 (or the live router at URL)
+run FILE instead: creates, updates and deletes in order (with each changed attribute as
+old → new, secrets masked), the changes only a router restart can apply, and warnings.
+Writes nothing to any router. Files may be skrouterd JSON arrays or PoT config objects.
 
 Options:
   --config FILE    the desired configuration
   --against FILE2  the configuration the router runs now
+  --router URL     read what the router runs now from amqp://host:port (a dry run); the
+                   controller's management listener is protected, auto-mesh* ignored
   --json           print the plan as JSON on stdout
   --protect NAME   never touch the entity with this name (repeatable)
   --ignore GLOB    never touch entities whose names match (* and ?; repeatable)
   -h, --help       show this help
 
-Exit status: 0 nothing to do, 1 changes, 2 a file is invalid or unreadable, 64 bad usage.
+Exit status: 0 nothing to do, 1 changes, 2 a file is invalid or unreadable, 64 bad usage,
+69 the router cannot be read.
 `;
 
 interface Run {
   readonly kind: 'run';
   readonly config: string;
-  readonly against: string;
+  readonly against: { readonly file: string } | { readonly router: string };
   readonly json: boolean;
   readonly protectedNames: string[];
   readonly ignore: string[];
@@ -56,6 +65,7 @@ function parse(args: string[]): Usage {
       options: {
         config: { type: 'string' },
         against: { type: 'string' },
+        router: { type: 'string' },
         json: { type: 'boolean' },
         protect: { type: 'string', multiple: true },
         ignore: { type: 'string', multiple: true },
@@ -68,8 +78,18 @@ function parse(args: string[]): Usage {
   const v = parsed.values;
   if (v.help) return { kind: 'help' };
   if (v.config === undefined) return { kind: 'error', message: 'missing --config FILE' };
-  if (v.against === undefined) return { kind: 'error', message: 'missing --against FILE2' };
-  return { kind: 'run', config: v.config, against: v.against, json: v.json ?? false, protectedNames: v.protect ?? [], ignore: v.ignore ?? [] };
+  if ((v.against === undefined) === (v.router === undefined)) return { kind: 'error', message: 'give one of --against FILE2 and --router URL' };
+  if (v.router !== undefined && !/^amqps?:\/\//.test(v.router)) return { kind: 'error', message: `--router must be amqp://host:port, not '${v.router}'` };
+  const against = v.router !== undefined ? { router: v.router } : { file: v.against ?? '' };
+  const defaults = v.router !== undefined ? { protect: [MANAGEMENT_LISTENER], ignore: ['auto-mesh*'] } : { protect: [], ignore: [] };
+  return {
+    kind: 'run',
+    config: v.config,
+    against,
+    json: v.json ?? false,
+    protectedNames: [...defaults.protect, ...(v.protect ?? [])],
+    ignore: [...defaults.ignore, ...(v.ignore ?? [])],
+  };
 }
 
 type Loaded = { ok: true; state: DesiredState; warnings: readonly ConfigIssue[] } | { ok: false; issues: readonly ConfigIssue[] };
@@ -88,6 +108,24 @@ async function load(file: string, io: CliIo): Promise<Loaded> {
     : { ok: false, issues: [...result.errors, ...result.warnings] };
 }
 
+/** The live router's state, or undefined after saying why it cannot be read. */
+async function readRouter(url: string, io: CliIo): Promise<ActualState | undefined> {
+  const client = new ManagementClient({ url, timeoutMs: 10_000 });
+  try {
+    // A dry run does not wait for a router that is down: the first failed attempt ends it.
+    await new Promise<void>((resolve, reject) => {
+      client.on('connected', () => resolve());
+      client.on('disconnected', (e) => reject(new Error(e.reason)));
+    });
+    return await readActual(client);
+  } catch (error) {
+    io.stderr(`iofog-router plan: cannot read the router at ${url}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return undefined;
+  } finally {
+    await client.close();
+  }
+}
+
 export async function planCommand(args: string[], io: CliIo): Promise<number> {
   const usage = parse(args);
   if (usage.kind === 'help') {
@@ -98,16 +136,25 @@ export async function planCommand(args: string[], io: CliIo): Promise<number> {
     io.stderr(`iofog-router plan: ${usage.message}\n\n${PLAN_USAGE}`);
     return EXIT.usage;
   }
-  const [desired, current] = [await load(usage.config, io), await load(usage.against, io)];
-  if (!desired.ok || !current.ok) {
-    const issues = [...(desired.ok ? [] : desired.issues), ...(current.ok ? [] : current.issues)];
+  const against = usage.against;
+  const desired = await load(usage.config, io);
+  const current = 'file' in against ? await load(against.file, io) : undefined;
+  if (!desired.ok || current?.ok === false) {
+    const issues = [...(desired.ok ? [] : desired.issues), ...(current?.ok === false ? current.issues : [])];
     if (usage.json) io.stdout(`${JSON.stringify({ ok: false, errors: issues }, null, 2)}\n`);
     else io.stderr(`${formatIssues(issues)}\n`);
     return EXIT.invalid;
   }
-  const warnings = [...desired.warnings, ...current.warnings];
+  const warnings = [...desired.warnings, ...(current?.ok ? current.warnings : [])];
   if (warnings.length > 0) io.stderr(`${formatIssues(warnings)}\n`);
-  const result = plan(desired.state, reportedState(current.state), { protectedNames: usage.protectedNames, ignore: usage.ignore });
+  let actual: ActualState;
+  if (current?.ok) actual = reportedState(current.state);
+  else {
+    const read = await readRouter('router' in against ? against.router : '', io);
+    if (!read) return EXIT.unavailable;
+    actual = read;
+  }
+  const result = plan(desired.state, actual, { protectedNames: usage.protectedNames, ignore: usage.ignore });
   io.stdout(usage.json ? formatPlanJson(result) : formatPlanTable(result));
   return result.operations.length > 0 || result.restart.length > 0 ? EXIT.changes : EXIT.ok;
 }
