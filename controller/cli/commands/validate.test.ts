@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { EXIT_INVALID, EXIT_USAGE, EXIT_VALID, validateCommand, type ValidateIo } from './validate.js';
+import { EXIT } from '../io.js';
+import { fakeIo } from '../test-support/fake-io.js';
+import { validateCommand } from './validate.js';
 
 const VALID_SKROUTERD = JSON.stringify([
   ['router', { id: 'r1', mode: 'interior' }],
@@ -10,79 +12,59 @@ const VALID_SKROUTERD = JSON.stringify([
 const VALID_POT = JSON.stringify({ metadata: { id: 'r1', mode: 'edge' }, listeners: { a: { name: 'a', port: 5672 } } });
 const INVALID = '[\n  ["router", {"mode": "interior"}],\n  ["listener", {"port": 0, "prot": 1}]\n]';
 
-/** A fake io over an in-memory file table that records what the command printed. */
-function fakeIo(files: Record<string, string>): ValidateIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    stdout: (s: string) => {
-      io.out += s;
-    },
-    stderr: (s: string) => {
-      io.err += s;
-    },
-    readFile: (path: string): Promise<string> => {
-      const text = files[path];
-      if (text === undefined) return Promise.reject(new Error(`ENOENT: no such file or directory, open '${path}'`));
-      return Promise.resolve(text);
-    },
-  };
-  return io;
-}
-
 describe('iofog-router validate', () => {
   it('exits 0 with a one-line summary of entity counts for a valid file', async () => {
     const io = fakeIo({ 'r.json': VALID_SKROUTERD });
-    expect(await validateCommand(['r.json'], io)).toBe(EXIT_VALID);
-    expect(io.out).toBe('r.json: valid skrouterd config, 4 entities (router 1, sslProfile 1, listener 2)\n');
-    expect(io.err).toBe('');
+    expect(await validateCommand(['r.json'], io.io)).toBe(EXIT.ok);
+    expect(io.out()).toBe('r.json: valid skrouterd config, 4 entities (router 1, sslProfile 1, listener 2)\n');
+    expect(io.err()).toBe('');
   });
 
   it('detects a PoT object and honours --format', async () => {
     const io = fakeIo({ 'p.json': VALID_POT });
-    expect(await validateCommand(['p.json'], io)).toBe(EXIT_VALID);
-    expect(io.out).toContain('valid pot config, 2 entities (router 1, listener 1)');
+    expect(await validateCommand(['p.json'], io.io)).toBe(EXIT.ok);
+    expect(io.out()).toContain('valid pot config, 2 entities (router 1, listener 1)');
     const forced = fakeIo({ 'p.json': VALID_POT });
-    expect(await validateCommand(['--format', 'skrouterd', 'p.json'], forced)).toBe(EXIT_INVALID);
-    expect(forced.err).toContain('a skrouterd config file is a JSON array');
+    expect(await validateCommand(['--format', 'skrouterd', 'p.json'], forced.io)).toBe(EXIT.invalid);
+    expect(forced.err()).toContain('a skrouterd config file is a JSON array');
   });
 
   it('exits 2 and prints every error with file:line:col and path', async () => {
     const io = fakeIo({ 'bad.json': INVALID });
-    expect(await validateCommand(['bad.json'], io)).toBe(EXIT_INVALID);
-    expect(io.err).toContain('bad.json:3:25: error: $[1][1].port: "port" must be a port');
-    expect(io.err).toContain('$[1][1].prot: unknown attribute "prot" for listener; did you mean "port"?');
-    expect(io.err).toContain('bad.json: invalid: 2 errors, 0 warnings');
-    expect(io.out).toBe('');
+    expect(await validateCommand(['bad.json'], io.io)).toBe(EXIT.invalid);
+    expect(io.err()).toContain('bad.json:3:25: error: $[1][1].port: "port" must be a port');
+    expect(io.err()).toContain('$[1][1].prot: unknown attribute "prot" for listener; did you mean "port"?');
+    expect(io.err()).toContain('bad.json: invalid: 2 errors, 0 warnings');
+    expect(io.out()).toBe('');
   });
 
   it('prints JSON with --json, valid or not', async () => {
     const bad = fakeIo({ 'bad.json': INVALID });
-    expect(await validateCommand(['bad.json', '--json'], bad)).toBe(EXIT_INVALID);
-    const failed = JSON.parse(bad.out) as { ok: boolean; errors: { path: string; line: number }[] };
+    expect(await validateCommand(['bad.json', '--json'], bad.io)).toBe(EXIT.invalid);
+    const failed = JSON.parse(bad.out()) as { ok: boolean; errors: { path: string; line: number }[] };
     expect(failed.ok).toBe(false);
     expect(failed.errors.map((e) => [e.path, e.line])).toEqual([
       ['$[1][1].port', 3],
       ['$[1][1].prot', 3],
     ]);
     const good = fakeIo({ 'r.json': VALID_SKROUTERD });
-    expect(await validateCommand(['--json', 'r.json'], good)).toBe(EXIT_VALID);
-    expect(JSON.parse(good.out)).toMatchObject({ ok: true, format: 'skrouterd', entities: 4, counts: { listener: 2 } });
+    expect(await validateCommand(['--json', 'r.json'], good.io)).toBe(EXIT.ok);
+    expect(JSON.parse(good.out())).toMatchObject({ ok: true, format: 'skrouterd', entities: 4, counts: { listener: 2 } });
   });
 
   it('prints warnings but still exits 0', async () => {
     const io = fakeIo({ 'p.json': JSON.stringify({ metadata: { mode: 'interior' }, extra: 1 }) });
-    expect(await validateCommand(['p.json'], io)).toBe(EXIT_VALID);
-    expect(io.err).toContain('p.json:1:41: warning: $.extra: unknown key "extra" is ignored');
+    expect(await validateCommand(['p.json'], io.io)).toBe(EXIT.ok);
+    expect(io.err()).toContain('p.json:1:41: warning: $.extra: unknown key "extra" is ignored');
   });
 
   it('exits 2 with a clear message for a missing file', async () => {
     const io = fakeIo({});
-    expect(await validateCommand(['nope.json'], io)).toBe(EXIT_INVALID);
-    expect(io.err).toContain('nope.json: error: $: cannot read the file: ENOENT');
+    expect(await validateCommand(['nope.json'], io.io)).toBe(EXIT.invalid);
+    expect(io.err()).toContain('nope.json: error: $: cannot read the file: ENOENT');
     const json = fakeIo({});
-    expect(await validateCommand(['nope.json', '--json'], json)).toBe(EXIT_INVALID);
-    expect(JSON.parse(json.out)).toMatchObject({ ok: false, errors: [{ file: 'nope.json', path: '$' }] });
+    expect(await validateCommand(['nope.json', '--json'], json.io)).toBe(EXIT.invalid);
+    expect(JSON.parse(json.out())).toMatchObject({ ok: false, errors: [{ file: 'nope.json', path: '$' }] });
   });
 
   it.each([
@@ -93,14 +75,14 @@ describe('iofog-router validate', () => {
     [['--format']],
   ])('exits 64 for bad usage %j', async (args) => {
     const io = fakeIo({ 'a.json': VALID_SKROUTERD });
-    expect(await validateCommand(args, io)).toBe(EXIT_USAGE);
-    expect(io.err).toContain('Usage: iofog-router validate FILE');
-    expect(io.out).toBe('');
+    expect(await validateCommand(args, io.io)).toBe(EXIT.usage);
+    expect(io.err()).toContain('Usage: iofog-router validate FILE');
+    expect(io.out()).toBe('');
   });
 
   it('prints usage for --help and exits 0', async () => {
     const io = fakeIo({});
-    expect(await validateCommand(['--help'], io)).toBe(EXIT_VALID);
-    expect(io.out).toContain('--format F');
+    expect(await validateCommand(['--help'], io.io)).toBe(EXIT.ok);
+    expect(io.out()).toContain('--format F');
   });
 });

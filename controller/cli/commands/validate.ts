@@ -7,17 +7,8 @@ import { parseArgs } from 'node:util';
 import { ENTITY_KINDS, type EntityKind } from '../../../schemas/entity.js';
 import type { DesiredState } from '../../../schemas/desired-state.js';
 import { formatIssues, loadConfig, type ConfigIssue } from '../../../schemas/config/index.js';
+import { EXIT, type CliIo } from '../io.js';
 
-/** Where the command writes and how it reads; text is written as given (newlines included). */
-export interface ValidateIo {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-  readFile: (path: string) => Promise<string>;
-}
-
-export const EXIT_VALID = 0;
-export const EXIT_INVALID = 2;
-export const EXIT_USAGE = 64;
 
 export const VALIDATE_USAGE = `Usage: iofog-router validate FILE [--format auto|skrouterd|pot] [--json]
 
@@ -87,15 +78,15 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-export async function validateCommand(args: string[], io: ValidateIo): Promise<number> {
+export async function validateCommand(args: string[], io: CliIo): Promise<number> {
   const usage = parse(args);
   if (usage.kind === 'help') {
     io.stdout(VALIDATE_USAGE);
-    return EXIT_VALID;
+    return EXIT.ok;
   }
   if (usage.kind === 'error') {
     io.stderr(`iofog-router validate: ${usage.message}\n\n${VALIDATE_USAGE}`);
-    return EXIT_USAGE;
+    return EXIT.usage;
   }
   let text: string;
   try {
@@ -105,7 +96,7 @@ export async function validateCommand(args: string[], io: ValidateIo): Promise<n
     const issue: ConfigIssue = { file: usage.file, path: '$', message: `cannot read the file: ${reason}`, severity: 'error' };
     if (usage.json) io.stdout(json({ ok: false, file: usage.file, errors: [issue], warnings: [] }));
     else io.stderr(`${formatIssues([issue])}\n`);
-    return EXIT_INVALID;
+    return EXIT.invalid;
   }
   const result = loadConfig(text, { file: usage.file, format: usage.format });
   if (usage.json) {
@@ -116,16 +107,16 @@ export async function validateCommand(args: string[], io: ValidateIo): Promise<n
     } else {
       io.stdout(json({ ok: false, file: usage.file, format: result.format, errors: result.errors, warnings: result.warnings }));
     }
-    return result.ok ? EXIT_VALID : EXIT_INVALID;
+    return result.ok ? EXIT.ok : EXIT.invalid;
   }
   if (result.warnings.length > 0) io.stderr(`${formatIssues(result.warnings)}\n`);
   if (!result.ok) {
     io.stderr(`${formatIssues(result.errors)}\n${usage.file}: invalid: ${plural(result.errors.length, 'error')}, ${plural(result.warnings.length, 'warning')}\n`);
-    return EXIT_INVALID;
+    return EXIT.invalid;
   }
   const counts = Object.entries(countByKind(result.state))
     .map(([kind, n]) => `${kind} ${n}`)
     .join(', ');
   io.stdout(`${usage.file}: valid ${result.format} config, ${plural(result.state.entities.length, 'entity', 'entities')} (${counts})\n`);
-  return EXIT_VALID;
+  return EXIT.ok;
 }
