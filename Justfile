@@ -37,3 +37,41 @@ demo: build
 bench:
     npx tsc -p tsconfig.bench.json
     node dist-bench/e2e/bench/client-throughput.js
+
+# Build the runtime image for linux/amd64 and linux/arm64 (docker buildx bake, else podman); extra arguments go to the builder
+image *args:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    export VERSION="${VERSION:-$(node -p 'require("./package.json").version')}"
+    export REVISION="${REVISION:-$(git rev-parse HEAD 2>/dev/null || true)}"
+    if docker buildx version >/dev/null 2>&1; then
+      docker buildx bake -f router-build/docker-bake.hcl runtime {{args}}
+    elif command -v podman >/dev/null 2>&1; then
+      image="${IMAGE:-iofog-router}:${VERSION}"
+      podman manifest rm "$image" >/dev/null 2>&1 || true
+      platforms="${PLATFORMS:-linux/amd64,linux/arm64}"
+      for platform in ${platforms//,/ }; do
+        podman build --format docker --platform "$platform" --manifest "$image" --target runtime \
+          --ignorefile router-build/Containerfile.dockerignore -f router-build/Containerfile \
+          --build-arg VERSION="$VERSION" --build-arg REVISION="$REVISION" --build-arg SOURCE="${SOURCE:-}" \
+          ${ROUTER_IMAGE:+--build-arg ROUTER_IMAGE="$ROUTER_IMAGE"} \
+          ${ROUTER_DIGEST:+--build-arg ROUTER_DIGEST="$ROUTER_DIGEST"} {{args}} .
+      done
+    else
+      echo "image: needs docker buildx or podman" >&2; exit 1
+    fi
+
+# Build the dev overlay (controller over ROUTER_IMAGE, by tag) for this machine's platform and load it as iofog-router:dev
+image-dev *args:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    case "$(uname -m)" in x86_64) platform=linux/amd64 ;; aarch64|arm64) platform=linux/arm64 ;; armv7l) platform=linux/arm/v7 ;; *) platform="linux/$(uname -m)" ;; esac
+    if docker buildx version >/dev/null 2>&1; then
+      PLATFORMS="$platform" docker buildx bake -f router-build/docker-bake.hcl dev --load {{args}}
+    elif command -v podman >/dev/null 2>&1; then
+      podman build --format docker --platform "$platform" --target dev -t "${IMAGE:-iofog-router}:dev" \
+        --ignorefile router-build/Containerfile.dockerignore -f router-build/Containerfile \
+        ${ROUTER_IMAGE:+--build-arg ROUTER_IMAGE="$ROUTER_IMAGE"} {{args}} .
+    else
+      echo "image-dev: needs docker buildx or podman" >&2; exit 1
+    fi
