@@ -1,0 +1,153 @@
+/**
+ * Where the agent API is: a list of hosts tried in order (the Edgelet's DNS name, then
+ * 127.0.0.1, because host-network workloads cannot resolve the name), one port, TLS or not.
+ * A host that answered is tried first next time. Only failures to reach a host (DNS, refused,
+ * unreachable, timeout, reset) move on to the next one; an answer, even an error status, or a
+ * refused certificate, does not.
+ */
+import { checkServerIdentity, type PeerCertificate } from 'node:tls';
+import ky, { TimeoutError } from 'ky';
+import type { ClientOptions } from 'ws';
+import { nodeFetch } from './node-fetch.js';
+import { EdgeletError, describeError } from './errors.js';
+
+export interface EndpointOptions {
+  /** Hosts in order of preference; at least one. */
+  readonly hosts: readonly string[];
+  readonly port: number;
+  /** https/wss when true, http/ws when false. */
+  readonly tls: boolean;
+  /** Certificate name to expect whatever host is dialled. Default: the host itself. */
+  readonly serverName?: string;
+  /** Timeout of one HTTP request to one host. */
+  readonly requestTimeoutMs: number;
+  /** Largest response body accepted. Default 16 MiB. */
+  readonly maxResponseBytes?: number;
+}
+
+export interface HttpReply {
+  readonly status: number;
+  readonly text: string;
+  readonly url: string;
+}
+
+export interface RequestSpec {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly json?: unknown;
+  /** Trusted roots for this request (https only). */
+  readonly ca?: readonly string[];
+  readonly signal?: AbortSignal;
+}
+
+const HOST_FAILURES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
+/** The error means "this host could not be reached", not "this host said no". */
+export function isHostFailure(error: unknown): boolean {
+  if (error instanceof TimeoutError) return true;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== undefined) return HOST_FAILURES.has(code);
+  return error instanceof Error && /socket hang up|handshake timed out|opening handshake has timed out/i.test(error.message);
+}
+
+export function isTlsFailure(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? '';
+  return /CERT|SELF_SIGNED|VERIFY|ERR_TLS|ERR_SSL|ALTNAME/.test(code);
+}
+
+export class Endpoint {
+  readonly #options: EndpointOptions;
+  #preferred = 0;
+
+  constructor(options: EndpointOptions) {
+    if (options.hosts.length === 0) throw new Error('edgelet endpoint: at least one host is needed');
+    this.#options = options;
+  }
+
+  get tls(): boolean {
+    return this.#options.tls;
+  }
+
+  get serverName(): string | undefined {
+    return this.#options.serverName;
+  }
+
+  /** Base URLs in the order to try them (`https://host:port`). */
+  origins(scheme: 'http' | 'ws'): string[] {
+    const s = scheme + (this.#options.tls ? 's' : '');
+    return this.#order().map((i) => `${s}://${hostPart(this.#options.hosts[i] ?? '')}:${this.#options.port}`);
+  }
+
+  /** The first URL, for messages and snapshot names. */
+  describe(path: string): string {
+    return `${this.origins('http')[0] ?? ''}${path}`;
+  }
+
+  /** Remembers which origin answered, so it is tried first next time. */
+  prefer(origin: string): void {
+    const index = this.#options.hosts.findIndex((h) => origin.includes(`//${hostPart(h)}:`));
+    if (index >= 0) this.#preferred = index;
+  }
+
+  async request(spec: RequestSpec): Promise<HttpReply> {
+    const failures: string[] = [];
+    const fetch = nodeFetch({
+      maxBytes: this.#options.maxResponseBytes ?? 16 * 1024 * 1024,
+      ...(spec.ca !== undefined ? { ca: spec.ca } : {}),
+      ...(this.#options.serverName !== undefined ? { serverName: this.#options.serverName } : {}),
+    });
+    for (const origin of this.origins('http')) {
+      const url = origin + spec.path;
+      try {
+        const response = await ky(url, {
+          method: spec.method,
+          fetch,
+          retry: 0,
+          throwHttpErrors: false,
+          timeout: this.#options.requestTimeoutMs,
+          headers: { accept: 'application/json', ...spec.headers },
+          ...(spec.json !== undefined ? { json: spec.json } : {}),
+          ...(spec.signal !== undefined ? { signal: spec.signal } : {}),
+        });
+        const text = await response.text();
+        this.prefer(origin);
+        return { status: response.status, text, url };
+      } catch (cause) {
+        if (spec.signal?.aborted) throw cause;
+        if (isTlsFailure(cause)) {
+          throw new EdgeletError(`edgelet: TLS with ${url} failed: ${describeError(cause)}`, { kind: 'tls', url }, { cause });
+        }
+        if (!isHostFailure(cause)) {
+          throw new EdgeletError(`edgelet: request to ${url} failed: ${describeError(cause)}`, { kind: 'unreachable', url }, { cause });
+        }
+        failures.push(`${url}: ${describeError(cause)}`);
+      }
+    }
+    throw new EdgeletError(`edgelet: no host answered (${failures.join('; ')})`, { kind: 'unreachable', url: this.describe(spec.path) });
+  }
+
+  #order(): number[] {
+    const all = this.#options.hosts.map((_, i) => i);
+    return [this.#preferred, ...all.filter((i) => i !== this.#preferred)];
+  }
+}
+
+function hostPart(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+/** TLS options of a websocket dial (CA, expected certificate name). */
+export function tlsDialOptions(endpoint: Endpoint, ca: readonly string[] | undefined): ClientOptions {
+  if (!endpoint.tls) return {};
+  const serverName = endpoint.serverName;
+  // ws hands these to tls.connect, whose checkServerIdentity returns an Error (ws's typing says boolean).
+  const check = ((_host: string, cert: PeerCertificate) => checkServerIdentity(serverName ?? _host, cert)) as unknown as NonNullable<
+    ClientOptions['checkServerIdentity']
+  >;
+  return {
+    minVersion: 'TLSv1.2',
+    ...(ca !== undefined ? { ca: [...ca] } : {}),
+    ...(serverName !== undefined ? { servername: serverName, checkServerIdentity: check } : {}),
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * A `fetch` for ky on node:http/https. Node's global fetch cannot take a CA per request without
+ * undici's Agent (not a dependency), and the Edgelet CA is re-read for every request, so requests
+ * go through node:https with that CA. One connection per request: the Edgelet closes idle
+ * connections after 60 s, and config reads are rare.
+ */
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { checkServerIdentity, type PeerCertificate } from 'node:tls';
+
+export interface NodeFetchOptions {
+  /** Trusted roots (PEM). Default: Node's bundled roots. */
+  readonly ca?: readonly string[];
+  /** Name the server certificate must carry, when dialling an address it does not name. */
+  readonly serverName?: string;
+  /** Largest response body accepted. */
+  readonly maxBytes: number;
+}
+
+export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+export function nodeFetch(options: NodeFetchOptions): FetchFunction {
+  return async (input, init) => {
+    const request = input instanceof Request ? input : new Request(input, init);
+    const method = request.method.toUpperCase();
+    const body = method === 'GET' || method === 'HEAD' ? undefined : Buffer.from(await request.arrayBuffer());
+    const url = new URL(request.url);
+    const headers: Record<string, string> = Object.fromEntries(request.headers.entries());
+    if (body !== undefined) headers['content-length'] = String(body.length);
+    const tlsOptions =
+      url.protocol === 'https:'
+        ? {
+            minVersion: 'TLSv1.2' as const,
+            ...(options.ca !== undefined ? { ca: [...options.ca] } : {}),
+            ...(options.serverName !== undefined
+              ? {
+                  servername: options.serverName,
+                  checkServerIdentity: (_host: string, cert: PeerCertificate) => checkServerIdentity(options.serverName ?? _host, cert),
+                }
+              : {}),
+          }
+        : {};
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const response = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = send(url, { method, headers, agent: false, signal: request.signal, ...tlsOptions }, resolve);
+      req.on('error', reject);
+      req.end(body);
+    });
+    const payload = await readBody(response, options.maxBytes, url);
+    const status = response.statusCode ?? 502;
+    const responseHeaders = new Headers();
+    for (const [name, value] of Object.entries(response.headers)) {
+      if (Array.isArray(value)) for (const v of value) responseHeaders.append(name, v);
+      else if (value !== undefined) responseHeaders.set(name, value);
+    }
+    const nullBody = status === 204 || status === 205 || status === 304 || method === 'HEAD';
+    return new Response(nullBody ? null : payload, { status: status < 200 ? 502 : status, headers: responseHeaders });
+  };
+}
+
+function readBody(response: IncomingMessage, maxBytes: number, url: URL): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    response.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        response.destroy(new Error(`response from ${url.origin}${url.pathname} is larger than ${maxBytes} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    response.on('end', () => resolve(Buffer.concat(chunks)));
+    response.on('error', reject);
+    response.on('aborted', () => reject(new Error('response aborted')));
+  });
+}
