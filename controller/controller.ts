@@ -22,8 +22,11 @@ import { MANAGEMENT_LISTENER, writeBootFile } from './router/boot-file.js';
 import { findRouterBinary } from './router/find-binary.js';
 import { RouterSupervisor, type ExitInfo } from './router/supervisor.js';
 import type { Settings } from './settings.js';
+import { EdgeletError, EdgeletSource, createAgentApi } from './sources/edgelet/index.js';
 import { FileSource } from './sources/file-source.js';
 import type { DesiredSource } from './sources/source.js';
+import { SslProfileDirectory } from './tls/ssl-profile-dir.js';
+import { SslProfileOverlay } from './tls/ssl-overlay.js';
 
 export interface ControllerOptions {
   readonly settings: Settings;
@@ -65,6 +68,7 @@ export class Controller {
   readonly #management: ManagementClient;
   readonly #supervisor: RouterSupervisor | undefined;
   readonly #reconciler: Reconciler;
+  readonly #ssl: SslProfileOverlay;
   readonly #queue: WorkQueue;
   #http: HttpServer | undefined;
   #passStartedAt: number | undefined;
@@ -98,15 +102,21 @@ export class Controller {
             onStarted: (pid) => this.status.update({ router: { ...this.status.document.router, pid } }),
             onCrash: () => this.metrics.routerRestarts.inc({ reason: 'crash' }),
           });
+    this.#ssl = new SslProfileOverlay(
+      new SslProfileDirectory({ dir: settings.sslProfilePath, debounceMs: settings.debounceMs, log: options.log.child({ component: 'ssl-profiles' }) }),
+      { oldestValidOrdinal: settings.oldestValidOrdinal },
+    );
     this.#reconciler = new Reconciler({
       source,
+      sslProfiles: this.#ssl,
       management: this.#management,
       log: options.log,
       metrics: this.metrics,
       status: this.status,
       planOptions: { protectedNames: [MANAGEMENT_LISTENER], ignore: settings.ignoreNames },
+      // pot: QDROUTERD_CONF always holds the desired state, for whatever starts the router next.
       onDesired: async () => {
-        if (this.#supervisor) await this.#writeBoot();
+        if (this.#supervisor || settings.platform === 'pot') await this.#writeBoot();
       },
       onRestartRequired: (plan) => this.#restartRequired(plan),
       ...(options.onPass ? { onPass: options.onPass } : {}),
@@ -166,7 +176,7 @@ export class Controller {
         );
       }
     }
-    const source = options.source ?? defaultSource(settings);
+    const source = options.source ?? (await defaultSource(settings, options.log));
     const controller = new Controller(options, source, router);
     await controller.#start();
     return controller;
@@ -225,6 +235,7 @@ export class Controller {
       await this.#supervisor.start();
     }
     await this.#source.start((reason) => this.#queue.trigger(reason));
+    await this.#ssl.start((reason) => this.#queue.trigger(reason));
     this.#queue.trigger('start');
   }
 
@@ -238,18 +249,23 @@ export class Controller {
       const snapshot = await this.#source.read();
       const loaded = loadConfig(snapshot.text, { file: snapshot.file });
       if (loaded.ok) this.#reconciler.adopt(loaded.state, snapshot.revision);
+      else this.#log.warn('desired state invalid before the router starts; the first pass reports it', { errors: loaded.errors.length });
     } catch (error) {
       this.#log.warn('desired state not readable before the router starts', errorFields(error));
     }
   }
 
-  /** The boot file: the last good desired state, else what the file holds if valid, else empty. */
+  /**
+   * The boot file: the last good desired state (else what the file holds if valid, else empty),
+   * with sslProfiles resolved and the entities whose TLS material is missing left out, since the
+   * router refuses to boot from a file that names missing certificates.
+   */
   async #writeBoot(): Promise<void> {
     const { settings } = this.#o;
     const file = settings.bootFile ?? settings.configFile;
-    let state: DesiredState | undefined = this.#reconciler.desired;
-    if (!state) state = await readValidFile(file);
-    await writeBootFile(file, state ?? { entities: [] }, settings.managementPort);
+    const state = this.#reconciler.desired ?? (await readValidFile(file)) ?? { entities: [] };
+    const resolved = await this.#ssl.resolve(state);
+    await writeBootFile(file, resolved.state, settings.managementPort);
   }
 
   async #restartRequired(plan: Plan): Promise<void> {
@@ -288,6 +304,7 @@ export class Controller {
       this.#log.info('controller stopping');
       await this.#queue.stop();
       await this.#source.close();
+      await this.#ssl.close();
       await this.#http?.close();
       await this.#management.close();
       const exit = await this.#supervisor?.stop();
@@ -298,9 +315,25 @@ export class Controller {
   }
 }
 
-function defaultSource(settings: Settings): DesiredSource {
+async function defaultSource(settings: Settings, log: Log): Promise<DesiredSource> {
   if (settings.platform === 'kubernetes') return new FileSource({ file: settings.configFile, debounceMs: settings.debounceMs });
-  throw new StartupError('pot mode: the Edgelet source is not available in this build; use SKUPPER_PLATFORM=kubernetes');
+  try {
+    const api = await createAgentApi({
+      api: settings.edgeletApi,
+      fallbackHosts: settings.edgeletFallbackHosts,
+      port: settings.edgeletPort,
+      tokenDir: settings.edgeletTokenDir,
+      ...(settings.microserviceUid !== undefined ? { microserviceUid: settings.microserviceUid } : {}),
+      ...(settings.selfName !== undefined ? { selfName: settings.selfName } : {}),
+      ...(settings.edgeletHost !== undefined ? { host: settings.edgeletHost } : {}),
+      ...(settings.ssl !== undefined ? { tls: settings.ssl } : {}),
+      ...(settings.edgeletServerName !== undefined ? { serverName: settings.edgeletServerName } : {}),
+    });
+    return new EdgeletSource({ api, log: log.child({ component: 'edgelet' }), pollIntervalMs: settings.edgeletPollSeconds * 1000 });
+  } catch (error) {
+    if (error instanceof EdgeletError) throw new StartupError(`pot mode: ${error.message}`);
+    throw error;
+  }
 }
 
 async function readValidFile(file: string): Promise<DesiredState | undefined> {

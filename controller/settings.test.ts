@@ -10,7 +10,6 @@ describe('loadSettings', () => {
       configFile: '/tmp/skrouterd.json',
       bootFile: '/tmp/skrouterd.json',
       sslProfilePath: '/etc/skupper-router-certs',
-      ssl: true,
       managementPort: 55672,
       httpPort: 9191,
       resyncSeconds: 60,

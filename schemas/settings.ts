@@ -8,6 +8,9 @@ import { Type, type Static } from '@sinclair/typebox';
 export const PLATFORMS = ['pot', 'iofog', 'kubernetes'] as const;
 export const RESTART_POLICIES = ['auto', 'never'] as const;
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export const EDGELET_APIS = ['auto', 'v1', 'v2'] as const;
+/** How far `oldestValidOrdinal` follows a certificate rotation (see reconcilers/ssl-profiles.ts). */
+export const OLDEST_VALID_ORDINALS = ['keep', 'previous', 'current'] as const;
 
 export interface SettingDefinition {
   /** Environment variable. */
@@ -66,8 +69,67 @@ export const SETTINGS: readonly SettingDefinition[] = [
     env: 'SSL',
     key: 'ssl',
     type: 'boolean',
-    default: 'true',
-    description: 'Use TLS towards the Edgelet LocalAPI.',
+    description: 'Use TLS towards the Edgelet LocalAPI. Default: true for the v1 API, false for the legacy v2 agent API.',
+  },
+  {
+    env: 'EDGELET_API',
+    key: 'edgeletApi',
+    type: 'enum',
+    default: 'auto',
+    description: 'pot: `v1` (Edgelet LocalAPI), `v2` (legacy ioFog agent) or `auto` (v2 when there is no service-account token and `SELFNAME` is set).',
+  },
+  {
+    env: 'EDGELET_HOST',
+    key: 'edgeletHost',
+    type: 'string',
+    description: 'pot: host of the LocalAPI. Default: `edgelet.default.svc.bridge.local` (v1), `iofog` (v2).',
+  },
+  {
+    env: 'EDGELET_FALLBACK_HOSTS',
+    key: 'edgeletFallbackHosts',
+    type: 'list',
+    default: '127.0.0.1',
+    description: 'pot: comma-separated hosts tried when `EDGELET_HOST` cannot be reached.',
+  },
+  {
+    env: 'EDGELET_PORT',
+    key: 'edgeletPort',
+    type: 'integer',
+    default: '54321',
+    description: 'pot: port of the LocalAPI.',
+  },
+  {
+    env: 'EDGELET_TOKEN_DIR',
+    key: 'edgeletTokenDir',
+    type: 'string',
+    default: '/var/run/secrets/edgelet.iofog.org/serviceaccount',
+    description: 'pot v1: directory of the service-account `token` (read fresh for every request) and `ca.crt`.',
+  },
+  {
+    env: 'EDGELET_TLS_SERVER_NAME',
+    key: 'edgeletServerName',
+    type: 'string',
+    description: 'pot v1: certificate name to expect whatever host is dialled (e.g. when falling back to 127.0.0.1).',
+  },
+  {
+    env: 'SELFNAME',
+    key: 'selfName',
+    type: 'string',
+    description: 'pot v2: identity of this workload on the legacy ioFog agent.',
+  },
+  {
+    env: 'EDGELET_POLL_SECONDS',
+    key: 'edgeletPollSeconds',
+    type: 'integer',
+    default: '60',
+    description: 'pot: safety-net refetch period, for control signals lost while the websocket was down (0 = off).',
+  },
+  {
+    env: 'SSL_OLDEST_VALID_ORDINAL',
+    key: 'oldestValidOrdinal',
+    type: 'enum',
+    default: 'keep',
+    description: 'On certificate rotation: `keep` leaves connections made with older certificates up; `previous` closes those two rotations old; `current` closes every older one.',
   },
   {
     env: 'SKROUTERD_BIN',
@@ -153,7 +215,16 @@ export const SettingsSchema = Type.Object({
   bootFile: Type.Optional(Type.String({ minLength: 1 })),
   sslProfilePath: Type.String({ minLength: 1 }),
   microserviceUid: Type.Optional(Type.String({ minLength: 1 })),
-  ssl: Type.Boolean(),
+  ssl: Type.Optional(Type.Boolean()),
+  edgeletApi: Type.Union(EDGELET_APIS.map((p) => Type.Literal(p))),
+  edgeletHost: Type.Optional(Type.String({ minLength: 1 })),
+  edgeletFallbackHosts: Type.Array(Type.String({ minLength: 1 })),
+  edgeletPort: Type.Integer({ minimum: 1, maximum: 65535 }),
+  edgeletTokenDir: Type.String({ minLength: 1 }),
+  edgeletServerName: Type.Optional(Type.String({ minLength: 1 })),
+  selfName: Type.Optional(Type.String({ minLength: 1 })),
+  edgeletPollSeconds: Type.Integer({ minimum: 0, maximum: 86400 }),
+  oldestValidOrdinal: Type.Union(OLDEST_VALID_ORDINALS.map((p) => Type.Literal(p))),
   routerBinary: Type.Optional(Type.String({ minLength: 1 })),
   routerUrl: Type.Optional(Type.String({ pattern: '^amqps?://' })),
   managementPort: Type.Integer({ minimum: 1, maximum: 65535 }),

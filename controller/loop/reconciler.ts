@@ -16,6 +16,7 @@ import { applyPlan, type ApplyResult } from '../../reconcilers/apply.js';
 import type { Management } from '../../reconcilers/management.js';
 import { plan as planPass } from '../../reconcilers/plan.js';
 import type { ActualState, Plan, PlanOptions } from '../../reconcilers/plan-types.js';
+import type { HeldBackEntity, SslResolution } from '../../reconcilers/ssl-profiles.js';
 import type { Metrics } from '../http/metrics.js';
 import { errorFields, type Log } from '../log.js';
 import type { DesiredSource } from '../sources/source.js';
@@ -34,6 +35,8 @@ export interface ReconcilerOptions {
   readonly onDesired?: (state: DesiredState, revision: string) => Promise<void>;
   /** The plan has restart-only changes; the restart policy decides what happens. */
   readonly onRestartRequired?: (plan: Plan, state: DesiredState) => Promise<void>;
+  /** Resolves sslProfiles against the profile directory; held-back entities are left alone. */
+  readonly sslProfiles?: { resolve(state: DesiredState, actual: ActualState): Promise<SslResolution> };
   /** A pass planned and applied (or was refused): what it planned and how it ended. */
   readonly onPass?: (report: PassReport) => void;
 }
@@ -70,6 +73,7 @@ export class Reconciler {
   readonly #o: ReconcilerOptions;
   #lastGood: { state: DesiredState; revision: string } | undefined;
   #reportedRejection: string | undefined;
+  #reportedHeldBack = '';
 
   constructor(options: ReconcilerOptions) {
     this.#o = options;
@@ -97,7 +101,14 @@ export class Reconciler {
     const started = performance.now();
     log.debug('pass started', { reasons: ctx.reasons });
 
-    const snapshot = await this.#o.source.read();
+    let snapshot;
+    try {
+      snapshot = await this.#o.source.read();
+    } catch (error) {
+      // A source that says retrying cannot help (e.g. revoked credentials) waits for a trigger.
+      if (isTerminal(error)) throw new TerminalError(describeError(error), { cause: error });
+      throw error;
+    }
     const loaded = loadConfig(snapshot.text, { file: snapshot.file });
     status.update({ source: { ...this.#o.source.describe(), revision: snapshot.revision, ...this.#applied() } });
     if (loaded.ok) {
@@ -116,7 +127,10 @@ export class Reconciler {
     if (!desired) throw new TerminalError('no desired state');
 
     const actual = await this.#readActual();
-    const plan = planPass(desired, actual, this.#o.planOptions);
+    const ssl = this.#o.sslProfiles ? await this.#o.sslProfiles.resolve(desired, actual) : undefined;
+    this.#reportHeldBack(log, ssl?.heldBack ?? []);
+    const protectedNames = [...(this.#o.planOptions.protectedNames ?? []), ...(ssl?.protectedNames ?? [])];
+    const plan = planPass(ssl?.state ?? desired, actual, { ...this.#o.planOptions, protectedNames });
     for (const warning of plan.warnings) log.warn(warning.message, { code: warning.code, kind: warning.kind, name: warning.name });
     if (plan.operations.length > 0) {
       log.info('applying plan', { operations: plan.operations.length, summary: summarise(plan) });
@@ -129,7 +143,7 @@ export class Reconciler {
         if (!ok) log.warn(`${o.operation.id} ${o.status}`, { ...errorFields(o.error) });
       },
     });
-    status.setEntities(desired.entities, result.outcomes);
+    status.setEntities(desired.entities, result.outcomes, ssl?.heldBack ?? []);
 
     if (plan.restart.length > 0) await this.#o.onRestartRequired?.(plan, desired);
     else status.clear('restartPending');
@@ -167,6 +181,14 @@ export class Reconciler {
     return undefined;
   }
 
+  #reportHeldBack(log: Log, heldBack: readonly HeldBackEntity[]): void {
+    const key = heldBack.map((h) => `${h.kind}/${h.name}: ${h.reason}`).join('\n');
+    if (key === this.#reportedHeldBack) return;
+    this.#reportedHeldBack = key;
+    if (heldBack.length === 0) log.info('no entity held back by missing TLS material any more');
+    else log.warn('entities held back until their TLS material is usable', { heldBack: heldBack.map((h) => `${h.kind}/${h.name}: ${h.reason}`) });
+  }
+
   #applied(): { appliedRevision?: string } {
     return this.#lastGood ? { appliedRevision: this.#lastGood.revision } : {};
   }
@@ -195,6 +217,10 @@ export class Reconciler {
       errors: errors.map((e) => `${e.file}${e.line !== undefined ? `:${e.line}:${e.column ?? 0}` : ''}: ${e.path}: ${e.message}`),
     });
   }
+}
+
+function isTerminal(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'terminal' in error && error.terminal === true;
 }
 
 function countByKind(state: DesiredState): Record<string, number> {

@@ -6,8 +6,10 @@ import type { ConfigIssue } from '../../schemas/config/index.js';
 import type { EntityKind } from '../../schemas/index.js';
 import type { OperationOutcome } from '../../reconcilers/apply.js';
 import type { RestartChange } from '../../reconcilers/plan-types.js';
+import type { HeldBackEntity } from '../../reconcilers/ssl-profiles.js';
 
-export type EntitySyncState = 'synced' | 'failed' | 'pending';
+/** `held`: not applied because TLS material it needs is missing (see `lastError`). */
+export type EntitySyncState = 'synced' | 'failed' | 'pending' | 'held';
 
 export interface EntityStatus {
   readonly kind: EntityKind;
@@ -58,7 +60,12 @@ export class StatusStore {
   }
 
   /** Sync state of every desired entity after a pass, from the outcomes of its operations. */
-  setEntities(desired: readonly { kind: EntityKind; name: string }[], outcomes: readonly OperationOutcome[]): void {
+  setEntities(
+    desired: readonly { kind: EntityKind; name: string }[],
+    outcomes: readonly OperationOutcome[],
+    heldBack: readonly HeldBackEntity[] = [],
+  ): void {
+    const held = new Map(heldBack.map((h) => [`${h.kind}/${h.name}`, h.reason]));
     const byEntity = new Map<string, OperationOutcome>();
     for (const o of outcomes) {
       const key = `${o.operation.kind}/${o.operation.name}`;
@@ -67,6 +74,8 @@ export class StatusStore {
     this.#doc = {
       ...this.#doc,
       entities: desired.map(({ kind, name }) => {
+        const reason = held.get(`${kind}/${name}`);
+        if (reason !== undefined) return { kind, name, state: 'held', lastError: reason };
         const outcome = byEntity.get(`${kind}/${name}`);
         if (outcome?.status === 'failed') return { kind, name, state: 'failed', lastError: describeError(outcome.error) };
         if (outcome?.status === 'skipped') return { kind, name, state: 'pending', lastError: describeError(outcome.error) };
@@ -80,6 +89,8 @@ export class StatusStore {
     if (!router.reachable) return { ok: false, reason: `router not reachable${router.lastError ? `: ${router.lastError}` : ''}` };
     if (!lastPass) return { ok: false, reason: 'no pass has run yet' };
     if (lastPass.result !== 'converged') return { ok: false, reason: `last pass ${lastPass.result}: ${lastPass.error ?? ''}`.trim() };
+    const held = this.#doc.entities.filter((e) => e.state === 'held');
+    if (held.length > 0) return { ok: false, reason: `held back (TLS material missing): ${held.map((e) => `${e.kind}/${e.name}`).join(', ')}` };
     return { ok: true };
   }
 }

@@ -18,13 +18,18 @@ export function managementListener(port: number): DesiredEntity {
   };
 }
 
-/** The boot file's text: the desired entities with the management listener first among listeners. */
+/**
+ * The router entity of a boot file written before any valid desired state is known (the source
+ * is down, or its input invalid): skrouterd needs one to start. The desired router entity, when
+ * it arrives, is a restart-only change handled by the restart policy.
+ */
+export const PLACEHOLDER_ROUTER: DesiredEntity = { kind: 'router', name: 'router', attributes: { id: 'iofog-router-pending', mode: 'standalone' } };
+
+/** The boot file's text: the desired entities plus the management listener (and a router entity if none). */
 export function bootConfig(state: DesiredState, managementPort: number): string {
-  const entities = state.entities.filter((e) => !(e.kind === 'listener' && e.name === MANAGEMENT_LISTENER));
-  const at = entities.findIndex((e) => e.kind === 'listener');
-  const listener = managementListener(managementPort);
-  const withListener = at < 0 ? [...entities, listener] : [...entities.slice(0, at), listener, ...entities.slice(at)];
-  return writeSkrouterdConfig({ entities: withListener });
+  const desired = state.entities.filter((e) => !(e.kind === 'listener' && e.name === MANAGEMENT_LISTENER));
+  const router = desired.some((e) => e.kind === 'router') ? [] : [PLACEHOLDER_ROUTER];
+  return writeSkrouterdConfig({ entities: [...router, ...desired, managementListener(managementPort)] });
 }
 
 export async function writeBootFile(file: string, state: DesiredState, managementPort: number): Promise<void> {
