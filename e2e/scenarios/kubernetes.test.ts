@@ -86,6 +86,104 @@ describe(`kubernetes mode against the ${target.kind}`, () => {
     expect((await c.get('/readyz')).status).toBe(200);
   });
 
+  it('boots from a PoT config object file as well as from a skrouterd array', async () => {
+    const p = await ports();
+    const pot = JSON.stringify({
+      metadata: { id: 'e2e-pot', mode: 'edge' },
+      listeners: { amqp: { name: 'edge-amqp', host: '127.0.0.1', port: p.amqp, role: 'normal' } },
+      bridges: { tcpListeners: { web: { name: 'web', host: '127.0.0.1', port: String(p.web), address: 'web' } } },
+    });
+    const started = performance.now();
+    const c = await start(pot);
+    await c.waitConverged(c.revisionOf(pot));
+    recordTiming('initial state from a PoT object file', target.kind, performance.now() - started);
+    expect(await names(c, 'tcpListener')).toEqual(['web']);
+    expect((await c.management.query(T('router'), ['id']))[0]?.['id']).toBe('e2e-pot');
+    expect(c.passes()[0]?.operations).toBe(0);
+  });
+
+  it('adds, changes and removes an entity of each live-manageable type', async () => {
+    const { c, p } = await converged();
+    const base = entities(p);
+    // Per type: the entity (with what it needs) and a change (updatable where the router allows it).
+    const cases: { type: string; add: DesiredEntity[]; change: (e: DesiredEntity) => DesiredEntity }[] = [
+      {
+        type: 'sslProfile',
+        // Outside SSL_PROFILE_PATH: a path the controller passes through as it is.
+        add: [{ kind: 'sslProfile', name: 'tls-a', attributes: { caCertFile: '/etc/pki/tls/certs/ca-bundle.crt' } }],
+        change: (e) => ({ ...e, attributes: { ...e.attributes, protocols: 'TLSv1.3' } }),
+      },
+      {
+        type: 'proxyProfile',
+        add: [{ kind: 'proxyProfile', name: 'proxy-a', attributes: { host: 'proxy.example', port: '3128' } }],
+        change: (e) => ({ ...e, attributes: { ...e.attributes, port: '3129' } }),
+      },
+      {
+        type: 'listener',
+        add: [{ kind: 'listener', name: 'listener-a', attributes: { host: '127.0.0.1', port: String(p.extra), role: 'normal' } }],
+        change: (e) => ({ ...e, attributes: { ...e.attributes, maxFrameSize: 32768 } }),
+      },
+      {
+        type: 'connector',
+        add: [{ kind: 'connector', name: 'connector-a', attributes: { host: '127.0.0.1', port: '45999', role: 'edge' } }],
+        change: (e) => ({ ...e, attributes: { ...e.attributes, port: '45998' } }),
+      },
+      {
+        type: 'tcpListener',
+        add: [{ kind: 'tcpListener', name: 'tcp-a', attributes: { host: '127.0.0.1', port: String(p.api), address: 'a' } }],
+        change: (e) => ({ ...e, attributes: { ...e.attributes, address: 'a2' } }),
+      },
+      {
+        type: 'tcpConnector',
+        add: [{ kind: 'tcpConnector', name: 'tcpc-a', attributes: { host: '127.0.0.1', port: '9000', address: 'a' } }],
+        change: (e) => ({ ...e, attributes: { ...e.attributes, port: '9001' } }),
+      },
+      {
+        type: 'listenerAddress',
+        add: [
+          { kind: 'tcpListener', name: 'multi', attributes: { host: '127.0.0.1', port: String(p.api), multiAddressStrategy: 'priority' } },
+          { kind: 'listenerAddress', name: 'multi-a', attributes: { listener: 'multi', address: 'a', value: 1 } },
+        ],
+        change: (e) => (e.kind === 'listenerAddress' ? { ...e, attributes: { ...e.attributes, value: 2 } } : e),
+      },
+      {
+        type: 'router.config.address',
+        add: [{ kind: 'address', name: 'addr-a', attributes: { prefix: 'a', distribution: 'balanced' } }],
+        change: (e) => ({ ...e, attributes: { ...e.attributes, distribution: 'multicast' } }),
+      },
+      {
+        type: 'router.config.autoLink',
+        add: [{ kind: 'autoLink', name: 'link-a', attributes: { address: 'a', direction: 'in', connection: 'edge-amqp' } }],
+        change: (e) => ({ ...e, attributes: { ...e.attributes, direction: 'out' } }),
+      },
+      {
+        type: 'vhost',
+        add: [{ kind: 'vhost', name: 'vhost-a', attributes: { hostname: 'a.example', maxConnections: 10 } }],
+        change: (e) => ({ ...e, attributes: { ...e.attributes, maxConnections: 20 } }),
+      },
+    ];
+    for (const { type, add, change } of cases) {
+      const entity = add[add.length - 1];
+      if (!entity) continue;
+      const changed = change(entity);
+      const [attribute, value] = Object.entries(changed.attributes).find(([k, v]) => entity.attributes[k] !== v) ?? [];
+      if (attribute === undefined) throw new Error(`${type}: the case changes no attribute`);
+      const reported = async () => (await c.management.query(T(type), ['name', attribute])).find((r) => r['name'] === entity.name)?.[attribute];
+      const steps: [string, DesiredEntity[], () => Promise<void>][] = [
+        ['add', [...base, ...add], async () => expect(await names(c, type)).toContain(entity.name)],
+        ['change', [...base, ...add.map(change)], async () => expect(JSON.stringify(await reported())).toBe(JSON.stringify(value))],
+        ['remove', base, async () => expect(await names(c, type)).not.toContain(entity.name)],
+      ];
+      for (const [step, list, check] of steps) {
+        const started = performance.now();
+        const revision = await c.writeConfig(file(list));
+        await c.waitConverged(revision);
+        recordTiming(`${type}: ${step}`, target.kind, performance.now() - started);
+        await check();
+      }
+    }
+  });
+
   it('converges each kind of edit in one pass, and the pass after it plans nothing', async () => {
     const p = await ports();
     const base = entities(p);
