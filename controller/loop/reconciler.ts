@@ -96,21 +96,62 @@ export class Reconciler {
   }
 
   async reconcile(ctx: PassContext): Promise<PassResult> {
-    const { status, metrics } = this.#o;
     const log = this.#o.log.child({ reconcileId: ctx.id });
     const started = performance.now();
     log.debug('pass started', { reasons: ctx.reasons });
 
+    const input = await this.#readDesired(log);
+    const desired = this.#lastGood?.state;
+    if (!desired) throw new TerminalError('no desired state');
+    const actual = await this.#readActual();
+    const ssl = this.#o.sslProfiles ? await this.#o.sslProfiles.resolve(desired, actual) : undefined;
+    this.#reportHeldBack(log, ssl?.heldBack ?? []);
+    const protectedNames = [...(this.#o.planOptions.protectedNames ?? []), ...(ssl?.protectedNames ?? [])];
+    const plan = planPass(ssl?.state ?? desired, actual, { ...this.#o.planOptions, protectedNames });
+    const result = await this.#apply(log, plan);
+    this.#o.status.setEntities(desired.entities, result.outcomes, ssl?.heldBack ?? []);
+
+    if (plan.restart.length > 0) await this.#o.onRestartRequired?.(plan, desired);
+    else this.#o.status.clear('restartPending');
+
+    const converged = result.failed.length === 0 && result.skipped.length === 0;
+    const failure = converged ? undefined : new OperationsFailedError(result);
+    const report: PassReport = {
+      id: ctx.id,
+      reasons: ctx.reasons,
+      plan,
+      result: !input.valid ? 'rejected' : converged ? 'converged' : 'failed',
+      durationMs: Math.round(performance.now() - started),
+      revision: input.revision,
+      appliedRevision: this.#lastGood?.revision ?? input.revision,
+    };
+    this.#record(report, result, failure);
+    this.#o.onPass?.(report);
+    if (failure) throw failure;
+    if (input.valid) this.#o.metrics.lastSuccess.set(Date.now() / 1000);
+    log[plan.operations.length > 0 ? 'info' : 'debug']('pass converged', {
+      operations: plan.operations.length,
+      durationMs: report.durationMs,
+      revision: report.appliedRevision,
+    });
+    return undefined;
+  }
+
+  /**
+   * Reads and validates the input. A valid new revision becomes the last good state; an invalid
+   * one is reported and the last good state stays (terminal when there is none yet).
+   */
+  async #readDesired(log: Log): Promise<{ revision: string; valid: boolean }> {
+    const { source, status, metrics } = this.#o;
     let snapshot;
     try {
-      snapshot = await this.#o.source.read();
+      snapshot = await source.read();
     } catch (error) {
       // A source that says retrying cannot help (e.g. revoked credentials) waits for a trigger.
       if (isTerminal(error)) throw new TerminalError(describeError(error), { cause: error });
       throw error;
     }
     const loaded = loadConfig(snapshot.text, { file: snapshot.file });
-    status.update({ source: { ...this.#o.source.describe(), revision: snapshot.revision, ...this.#applied() } });
     if (loaded.ok) {
       status.clear('rejected');
       this.#reportedRejection = undefined;
@@ -123,19 +164,15 @@ export class Reconciler {
       this.#reject(log, snapshot.revision, loaded.errors);
       if (!this.#lastGood) throw new TerminalError(`desired state in ${snapshot.file} is invalid: ${loaded.errors.length} error(s)`);
     }
-    const desired = this.#lastGood?.state;
-    if (!desired) throw new TerminalError('no desired state');
+    status.update({ source: { ...source.describe(), revision: snapshot.revision, ...this.#applied() } });
+    return { revision: snapshot.revision, valid: loaded.ok };
+  }
 
-    const actual = await this.#readActual();
-    const ssl = this.#o.sslProfiles ? await this.#o.sslProfiles.resolve(desired, actual) : undefined;
-    this.#reportHeldBack(log, ssl?.heldBack ?? []);
-    const protectedNames = [...(this.#o.planOptions.protectedNames ?? []), ...(ssl?.protectedNames ?? [])];
-    const plan = planPass(ssl?.state ?? desired, actual, { ...this.#o.planOptions, protectedNames });
+  async #apply(log: Log, plan: Plan): Promise<ApplyResult> {
+    const { metrics } = this.#o;
     for (const warning of plan.warnings) log.warn(warning.message, { code: warning.code, kind: warning.kind, name: warning.name });
-    if (plan.operations.length > 0) {
-      log.info('applying plan', { operations: plan.operations.length, summary: summarise(plan) });
-    }
-    const result = await applyPlan(plan, this.#o.management, {
+    if (plan.operations.length > 0) log.info('applying plan', { operations: plan.operations.length, summary: summarise(plan) });
+    return applyPlan(plan, this.#o.management, {
       onOutcome: (o) => {
         const ok = o.status !== 'failed' && o.status !== 'skipped';
         metrics.operations.inc({ type: o.operation.kind, op: o.operation.op, result: ok ? 'success' : o.status });
@@ -143,42 +180,20 @@ export class Reconciler {
         if (!ok) log.warn(`${o.operation.id} ${o.status}`, { ...errorFields(o.error) });
       },
     });
-    status.setEntities(desired.entities, result.outcomes, ssl?.heldBack ?? []);
+  }
 
-    if (plan.restart.length > 0) await this.#o.onRestartRequired?.(plan, desired);
-    else status.clear('restartPending');
-
-    const converged = result.failed.length === 0 && result.skipped.length === 0;
-    const durationMs = Math.round(performance.now() - started);
-    const passResult = !loaded.ok ? 'rejected' : converged ? 'converged' : 'failed';
-    status.update({
-      source: { ...this.#o.source.describe(), revision: snapshot.revision, ...this.#applied() },
+  #record(report: PassReport, result: ApplyResult, failure: Error | undefined): void {
+    this.#o.status.update({
       lastPass: {
-        id: ctx.id,
-        result: passResult,
+        id: report.id,
+        result: report.result,
         at: new Date().toISOString(),
-        durationMs,
-        operations: plan.operations.length,
+        durationMs: report.durationMs,
+        operations: report.plan.operations.length,
         failed: result.failed.length,
+        ...(failure ? { error: failure.message } : {}),
       },
     });
-    this.#o.onPass?.({
-      id: ctx.id,
-      reasons: ctx.reasons,
-      plan,
-      result: passResult,
-      durationMs,
-      revision: snapshot.revision,
-      appliedRevision: this.#lastGood?.revision ?? snapshot.revision,
-    });
-    if (!converged) throw new OperationsFailedError(result);
-    if (loaded.ok) metrics.lastSuccess.set(Date.now() / 1000);
-    log[plan.operations.length > 0 ? 'info' : 'debug']('pass converged', {
-      operations: plan.operations.length,
-      durationMs,
-      revision: this.#lastGood?.revision,
-    });
-    return undefined;
   }
 
   #reportHeldBack(log: Log, heldBack: readonly HeldBackEntity[]): void {

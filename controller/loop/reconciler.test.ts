@@ -1,0 +1,117 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSimulator, type Simulator } from '../../e2e/simulator/index.js';
+import { writeSkrouterdConfig } from '../../schemas/config/index.js';
+import type { DesiredEntity } from '../../schemas/index.js';
+import { Metrics } from '../http/metrics.js';
+import { createLog } from '../log.js';
+import { ManagementClient } from '../management/index.js';
+import { revisionOf } from '../sources/file-source.js';
+import type { DesiredSource } from '../sources/source.js';
+import { OperationsFailedError, Reconciler, type PassReport } from './reconciler.js';
+import { StatusStore } from './status.js';
+import { TerminalError } from './work-queue.js';
+
+const TCP = 'io.skupper.router.tcpListener';
+
+/** A source whose text the test sets. */
+class TextSource implements DesiredSource {
+  text = '';
+  read() {
+    return Promise.resolve({ text: this.text, file: 'desired.json', revision: revisionOf(this.text) });
+  }
+  start() {
+    return Promise.resolve();
+  }
+  close() {
+    return Promise.resolve();
+  }
+  describe() {
+    return { kind: 'test', location: 'desired.json' };
+  }
+}
+
+const router: DesiredEntity = { kind: 'router', name: 'r', attributes: { id: 'r', mode: 'edge' } };
+const tcp = (name: string, port: number): DesiredEntity => ({ kind: 'tcpListener', name, attributes: { host: '127.0.0.1', port: String(port), address: name } });
+const text = (...entities: DesiredEntity[]) => writeSkrouterdConfig({ entities: [router, ...entities] });
+
+let sim: Simulator | undefined;
+let client: ManagementClient | undefined;
+afterEach(async () => {
+  await client?.close();
+  await sim?.close();
+});
+
+async function setup(): Promise<{ reconciler: Reconciler; source: TextSource; status: StatusStore; reports: PassReport[]; metrics: Metrics }> {
+  sim = await startSimulator({ boot: { text: text() }, latency: false, port: 0 });
+  client = new ManagementClient({ url: sim.url });
+  const source = new TextSource();
+  const status = new StatusStore(source.describe());
+  const metrics = new Metrics({ processMetrics: false });
+  const reports: PassReport[] = [];
+  const reconciler = new Reconciler({
+    source,
+    management: client,
+    log: createLog({ level: 'error', write: () => undefined }),
+    metrics,
+    status,
+    planOptions: {},
+    onPass: (r) => reports.push(r),
+  });
+  return { reconciler, source, status, reports, metrics };
+}
+
+async function tcpNames(): Promise<string[]> {
+  return (await client!.query(TCP, ['name'])).map((r) => String(r['name'])).sort();
+}
+
+describe('Reconciler pass', () => {
+  it('converges, then plans nothing on the next pass', async () => {
+    const { reconciler, source, status, reports } = await setup();
+    source.text = text(tcp('a', 20001), tcp('b', 20002));
+    await reconciler.reconcile({ id: 1, reasons: ['test'] });
+    expect(await tcpNames()).toEqual(['a', 'b']);
+    await reconciler.reconcile({ id: 2, reasons: ['test'] });
+    expect(reports.map((r) => [r.result, r.plan.operations.length])).toEqual([
+      ['converged', 2],
+      ['converged', 0],
+    ]);
+    expect(status.document.entities.every((e) => e.state === 'synced')).toBe(true);
+    expect(status.readiness()).toEqual({ ok: true });
+  });
+
+  it('rejects an invalid input, keeps applying the last good state, and names the problem', async () => {
+    const { reconciler, source, status, reports } = await setup();
+    source.text = text(tcp('a', 20001));
+    await reconciler.reconcile({ id: 1, reasons: [] });
+    source.text = '[["router", {"id": "r", "mode": "edge"}], ["tcpListener", {"name": "x", "port": "0"}]]';
+    await client!.delete(TCP, 'a'); // drift while the input is invalid
+    await reconciler.reconcile({ id: 2, reasons: [] });
+    expect(reports[1]?.result).toBe('rejected');
+    expect(await tcpNames()).toEqual(['a']);
+    expect(status.document.rejected?.errors[0]).toMatchObject({ file: 'desired.json' });
+    expect(status.document.rejected?.errors.some((e) => e.path.endsWith('.port'))).toBe(true);
+  });
+
+  it('is terminal when the first input is invalid (nothing to hold the router to)', async () => {
+    const { reconciler, source } = await setup();
+    source.text = '{not json';
+    await expect(reconciler.reconcile({ id: 1, reasons: [] })).rejects.toBeInstanceOf(TerminalError);
+  });
+
+  it('reports a refused operation for its entity, applies the rest, and throws to be retried', async () => {
+    const { reconciler, source, status, metrics } = await setup();
+    source.text = text(tcp('a', 20001), tcp('b', 20002));
+    sim!.faults.failNext(1, 500, 'refused for the test', 'CREATE');
+    const error = await reconciler.reconcile({ id: 1, reasons: [] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OperationsFailedError);
+    expect((await tcpNames()).length).toBe(1);
+    const failed = status.document.entities.filter((e) => e.state === 'failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]?.lastError).toContain('refused for the test');
+    expect(status.document.lastPass).toMatchObject({ result: 'failed', failed: 1 });
+    expect(status.readiness().ok).toBe(false);
+    expect(await metrics.registry.getSingleMetricAsString('iofog_router_management_operations_total')).toContain('result="failed"} 1');
+    await reconciler.reconcile({ id: 2, reasons: ['retry'] });
+    expect(await tcpNames()).toEqual(['a', 'b']);
+  });
+});
