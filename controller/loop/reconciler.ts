@@ -164,7 +164,8 @@ export class Reconciler {
       this.#reject(log, snapshot.revision, loaded.errors);
       if (!this.#lastGood) throw new TerminalError(`desired state in ${snapshot.file} is invalid: ${loaded.errors.length} error(s)`);
     }
-    status.update({ source: { ...source.describe(), revision: snapshot.revision, ...this.#applied() } });
+    // `appliedRevision` moves only when the pass is recorded: readers wait on it.
+    status.update({ source: { ...status.document.source, ...source.describe(), revision: snapshot.revision } });
     return { revision: snapshot.revision, valid: loaded.ok };
   }
 
@@ -183,7 +184,9 @@ export class Reconciler {
   }
 
   #record(report: PassReport, result: ApplyResult, failure: Error | undefined): void {
-    this.#o.status.update({
+    const { status } = this.#o;
+    status.update({
+      source: { ...status.document.source, appliedRevision: report.appliedRevision },
       lastPass: {
         id: report.id,
         result: report.result,
@@ -202,10 +205,6 @@ export class Reconciler {
     this.#reportedHeldBack = key;
     if (heldBack.length === 0) log.info('no entity held back by missing TLS material any more');
     else log.warn('entities held back until their TLS material is usable', { heldBack: heldBack.map((h) => `${h.kind}/${h.name}: ${h.reason}`) });
-  }
-
-  #applied(): { appliedRevision?: string } {
-    return this.#lastGood ? { appliedRevision: this.#lastGood.revision } : {};
   }
 
   /** One QUERY per managed kind, pipelined. A failure here means the router is not reachable. */
