@@ -1,9 +1,10 @@
 /**
  * The C side of the Python-managed types: what `qd_dispatch_configure_*` refuses (CError), the
  * status attributes its refresh functions write back, and what DELETE/UPDATE may refuse. Nothing
- * here opens sockets: AMQP listeners and tcpListeners are not bound, connectors never connect
- * (they stay CONNECTING with a "connection refused" message), TLS files are only checked when
- * the simulator is asked to.
+ * here opens sockets: AMQP listeners are not bound, connectors never connect (they stay
+ * CONNECTING with a "connection refused" message), TLS files are only checked when the simulator
+ * is asked to. tcpListeners and tcpConnectors are handed to the TCP data plane (tcp-plane.ts)
+ * when the simulator runs one (`tcpDataPlane`); without it they bind and connect nothing.
  */
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -149,6 +150,7 @@ export function configureEntity(state: RouterState, entity: PyEntity): void {
     }
   }
   Object.assign(a, initialStatus(entity));
+  state.options.tcpPlane?.configured(entity);
 }
 
 /** What `_update` hands to C after the merged attributes are already in place. */
@@ -159,11 +161,13 @@ export function reconfigureEntity(entity: PyEntity): void {
 
 /** What `_delete` may refuse before the entity leaves the agent. */
 export function unconfigureEntity(state: RouterState, entity: PyEntity): void {
-  if (entity.type.shortName !== 'tcpListener' || (entity.attributes['multiAddressStrategy'] ?? 'none') === 'none') return;
-  const name = entity.attributes['name'];
-  if (state.entities.some((e) => e.type.shortName === 'listenerAddress' && e.attributes['listener'] === name)) {
-    throw new CError('Bad value', `listenerAddress entities exist for  multi-address listener ${pyStr(name)}`);
+  if (entity.type.shortName === 'tcpListener' && (entity.attributes['multiAddressStrategy'] ?? 'none') !== 'none') {
+    const name = entity.attributes['name'];
+    if (state.entities.some((e) => e.type.shortName === 'listenerAddress' && e.attributes['listener'] === name)) {
+      throw new CError('Bad value', `listenerAddress entities exist for  multi-address listener ${pyStr(name)}`);
+    }
   }
+  state.options.tcpPlane?.unconfigured(entity);
 }
 
 function servedAddresses(state: RouterState): Set<unknown> {
@@ -181,6 +185,8 @@ export function refreshEntities(state: RouterState): void {
           ? [a['address']]
           : state.entities.filter((e) => e.type.shortName === 'listenerAddress' && e.attributes['listener'] === a['name']).map((e) => e.attributes['address']);
         a['operStatus'] = addresses.some((x) => served.has(x)) ? 'up' : 'down';
+        const bindError = state.options.tcpPlane?.bindError(entity);
+        if (bindError !== undefined) Object.assign(a, { operStatus: 'down', connectionMsg: bindError });
         break;
       }
       case 'connector':

@@ -10,8 +10,9 @@
  * await sim.close();
  * ```
  *
- * Deliberate differences from a real router: no sockets are bound for listeners or
- * tcpListeners and connectors never connect (they stay CONNECTING); TLS files are not read
+ * Deliberate differences from a real router: no sockets are bound for listeners and connectors
+ * never connect (they stay CONNECTING); tcpListeners bind nothing unless `tcpDataPlane` is set
+ * (then they forward to tcpConnectors, see tcp-plane.ts); TLS files are not read
  * unless `checkTlsFiles` is set; the boot file is always parsed as JSON (the product only writes
  * `.json`); orders the router derives from hash iteration (log modules, allocators) are fixed.
  */

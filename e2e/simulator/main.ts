@@ -3,7 +3,7 @@
  *
  *   node dist/e2e/simulator/main.js [--host 127.0.0.1] [--port 5672] [--boot skrouterd.json]
  *                                   [--router-id id] [--no-latency] [--latency-scale 1]
- *                                   [--check-tls-files]
+ *                                   [--check-tls-files] [--tcp-data-plane]
  *   node dist/e2e/simulator/main.js -c skrouterd.json
  *
  * Prints the URL on stdout and runs until SIGTERM or SIGINT. A bad boot file exits with
@@ -12,6 +12,10 @@
  * `-c FILE` is skrouterd's own command line: boot from FILE and serve management on the port of
  * its management listener (the one the controller adds, else the first listener), so the
  * controller can supervise the simulator exactly as it supervises skrouterd.
+ *
+ * `--tcp-data-plane`, or `SIMULATOR_TCP_DATA_PLANE=1` in the environment (which reaches the
+ * simulator through the controller when it stands in for skrouterd), binds tcpListeners and
+ * forwards their connections to tcpConnectors (tcp-plane.ts); its errors go to stderr.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -29,6 +33,7 @@ function options(argv: readonly string[]): SimulatorOptions {
       'no-latency': { type: 'boolean' },
       'latency-scale': { type: 'string' },
       'check-tls-files': { type: 'boolean' },
+      'tcp-data-plane': { type: 'boolean' },
     },
     strict: true,
   });
@@ -43,6 +48,8 @@ function options(argv: readonly string[]): SimulatorOptions {
     ...(values['router-id'] !== undefined ? { routerId: values['router-id'] } : {}),
     latency: values['no-latency'] ? false : { scale },
     checkTlsFiles: values['check-tls-files'] === true,
+    tcpDataPlane: values['tcp-data-plane'] === true || process.env['SIMULATOR_TCP_DATA_PLANE'] === '1',
+    log: (line) => process.stderr.write(`${line}\n`),
   };
 }
 

@@ -16,6 +16,7 @@ import { pyStr, type Attributes } from './python-values.js';
 import type { ManagementReply } from './request.js';
 import { Sleeper, SerialQueue } from './scheduling.js';
 import type { ConnectionInfo, RouterState, StateOptions } from './state.js';
+import { TcpDataPlane } from './tcp-plane.js';
 
 export interface SimulatorOptions {
   /** Address to listen on (default `127.0.0.1`). */
@@ -35,6 +36,13 @@ export interface SimulatorOptions {
    * router does (default false: the simulator never reads TLS files, so example configs boot anywhere).
    */
   checkTlsFiles?: boolean;
+  /**
+   * Run a TCP data plane (tcp-plane.ts): tcpListeners bind their host:port and forward each
+   * connection to a tcpConnector of the same address (default false: nothing is bound).
+   */
+  tcpDataPlane?: boolean;
+  /** Where the router's own log lines go (today: the TCP data plane's bind failures); default: nowhere. */
+  log?: (line: string) => void;
 }
 
 export interface SimulatorStats {
@@ -103,8 +111,21 @@ export class RouterSimulator {
   }
 
   static async start(options: SimulatorOptions): Promise<RouterSimulator> {
-    const simulator = new RouterSimulator(options, { now: options.now ?? Date.now, checkTlsFiles: options.checkTlsFiles ?? false });
-    await simulator.server.listen(options.port ?? 0);
+    const tcpPlane = options.tcpDataPlane === true ? new TcpDataPlane(options.log) : undefined;
+    const stateOptions: StateOptions = { now: options.now ?? Date.now, checkTlsFiles: options.checkTlsFiles ?? false, tcpPlane };
+    let simulator: RouterSimulator;
+    try {
+      simulator = new RouterSimulator(options, stateOptions);
+    } catch (e) {
+      await tcpPlane?.close(); // a boot file that failed half-way may have bound some tcpListeners
+      throw e;
+    }
+    try {
+      await simulator.server.listen(options.port ?? 0);
+    } catch (e) {
+      await simulator.close();
+      throw e;
+    }
     return simulator;
   }
 
@@ -128,11 +149,18 @@ export class RouterSimulator {
     this.closed = true;
     this.generation++;
     this.sleeper.cancelAll();
-    await this.server.close();
+    await Promise.all([this.server.close(), this.stateOptions.tcpPlane?.close()]);
+    // 'close' events come before libuv releases the handles; one timer turn later they are gone.
+    await new Promise((resolve) => setTimeout(resolve, 0));
   }
 
   private boot(): RouterState {
-    return bootRouter(this.options.boot, this.stateOptions, this.options.routerId ?? 'simulator');
+    try {
+      return bootRouter(this.options.boot, this.stateOptions, this.options.routerId ?? 'simulator');
+    } catch (e) {
+      this.stateOptions.tcpPlane?.reset(); // what the failed boot bound goes with it
+      throw e;
+    }
   }
 
   private received(request: IncomingRequest): void {
@@ -215,6 +243,13 @@ export class RouterSimulator {
     this.held.length = 0;
     this.server.dropConnections();
     this.connections.clear();
+    const tcpPlane = this.stateOptions.tcpPlane;
+    if (tcpPlane) {
+      // The process is gone: its sockets with it, and the ports are free before the new one binds.
+      tcpPlane.reset();
+      await tcpPlane.settled();
+      if (this.closed) return;
+    }
     if (downMs > 0) {
       await this.server.stopListening();
       await this.sleeper.sleep(downMs);

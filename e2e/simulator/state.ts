@@ -6,6 +6,7 @@
  */
 import { TYPES, type TypeInfo } from './catalog.js';
 import type { Attributes } from './python-values.js';
+import type { TcpDataPlane } from './tcp-plane.js';
 
 export interface PyEntity {
   readonly type: TypeInfo;
@@ -48,6 +49,8 @@ export interface StateOptions {
   readonly now: () => number;
   /** Refuse profiles whose files do not exist when a listener or connector uses them. */
   readonly checkTlsFiles: boolean;
+  /** The opt-in TCP data plane that tcpListeners and tcpConnectors are handed to (default: none). */
+  readonly tcpPlane?: TcpDataPlane | undefined;
 }
 
 export class RouterState {
