@@ -112,4 +112,39 @@ describe('WorkQueue', () => {
     await vi.advanceTimersByTimeAsync(120_000);
     expect(p.calls).toHaveLength(1);
   });
+
+  it('runs a pass for a trigger that lands right after a pass returns (before the queue settles)', async () => {
+    const calls: PassContext[] = [];
+    let q: WorkQueue | undefined;
+    q = new WorkQueue(
+      (ctx) => {
+        calls.push(ctx);
+        // The trigger arrives one microtask after this pass resolves.
+        if (ctx.id === 1) queueMicrotask(() => queueMicrotask(() => q?.trigger('late')));
+        return Promise.resolve();
+      },
+      { resyncMs: 60_000, jitter: 0 },
+    );
+    q.trigger('start');
+    await vi.advanceTimersByTimeAsync(10);
+    expect(calls.map((c) => c.reasons)).toEqual([['start'], ['late']]);
+    await q.stop();
+  });
+
+  it("names a pass 'resync' only when the resync timer is what started it", async () => {
+    const p = controllablePass();
+    const q = new WorkQueue(p.run, { resyncMs: 1_000, jitter: 0 });
+    q.trigger('start');
+    await vi.advanceTimersByTimeAsync(0);
+    p.finish();
+    await vi.advanceTimersByTimeAsync(100);
+    q.trigger('file');
+    await vi.advanceTimersByTimeAsync(0);
+    p.finish();
+    await vi.advanceTimersByTimeAsync(1_000);
+    p.finish();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(p.calls.map((c) => c.reasons)).toEqual([['start'], ['file'], ['resync']]);
+    await q.stop();
+  });
 });

@@ -53,6 +53,8 @@ export class WorkQueue {
   #timer: NodeJS.Timeout | undefined;
   #timerDueAt = Infinity;
   #running: Promise<void> | undefined;
+  /** True from the start of a pass until its end-of-pass decision (set and cleared synchronously). */
+  #busy = false;
   #dirty = false;
   #reasons = new Set<string>();
   #failures = 0;
@@ -75,7 +77,7 @@ export class WorkQueue {
   trigger(reason: string, delayMs = 0): void {
     if (this.#stopped) return;
     this.#reasons.add(reason);
-    if (this.#running) {
+    if (this.#busy) {
       this.#dirty = true;
       return;
     }
@@ -101,7 +103,8 @@ export class WorkQueue {
     }
   }
 
-  #schedule(delayMs: number): void {
+  /** `reason` (resync, retry) joins the pass's reasons only if this timer is the one that fires. */
+  #schedule(delayMs: number, reason?: string): void {
     const dueAt = Date.now() + Math.max(0, delayMs);
     if (this.#timer && this.#timerDueAt <= dueAt) return;
     this.#clearTimer();
@@ -109,6 +112,8 @@ export class WorkQueue {
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.#timerDueAt = Infinity;
+      if (reason !== undefined) this.#reasons.add(reason);
+      this.#busy = true;
       this.#running = this.#pass().finally(() => {
         this.#running = undefined;
       });
@@ -145,6 +150,7 @@ export class WorkQueue {
       }
     }
     this.#options.onPassEnd?.(ctx, outcome);
+    this.#busy = false;
     if (this.#stopped) return;
     if (this.#dirty) {
       // Triggers that came during the pass become exactly one more pass, right away (a new
@@ -153,8 +159,7 @@ export class WorkQueue {
       this.#schedule(0);
       return;
     }
-    this.#reasons.add(outcome.result === 'error' ? 'retry' : 'resync');
-    this.#schedule(next);
+    this.#schedule(next, outcome.result === 'error' ? 'retry' : 'resync');
   }
 
   #backoff(): number {
