@@ -56,6 +56,9 @@ export class StartupError extends Error {
   }
 }
 
+/** A full read is due after this share of the resync period, so the resync pass always does one. */
+const FULL_READ_SHARE = 0.8;
+
 /** A pass running this much longer than the management timeout means the loop is stuck. */
 const STUCK_FACTOR = 10;
 
@@ -114,6 +117,8 @@ export class Controller {
       metrics: this.metrics,
       status: this.status,
       planOptions: { protectedNames: [MANAGEMENT_LISTENER], ignore: settings.ignoreNames },
+      // Resync passes (every RESYNC_SECONDS ±10 %) read every kind; passes in between read the kinds in use.
+      fullReadEveryMs: settings.resyncSeconds * 1000 * FULL_READ_SHARE,
       // pot: QDROUTERD_CONF always holds the desired state, for whatever starts the router next.
       onDesired: async () => {
         if (this.#supervisor || settings.platform === 'pot') await this.#writeBoot();

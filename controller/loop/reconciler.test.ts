@@ -16,8 +16,19 @@ const TCP = 'io.skupper.router.tcpListener';
 /** A source whose text the test sets. */
 class TextSource implements DesiredSource {
   text = '';
+  /** How often a pass looked at the text of a snapshot (parsing it). */
+  textReads = 0;
   read() {
-    return Promise.resolve({ text: this.text, file: 'desired.json', revision: revisionOf(this.text) });
+    const text = this.text;
+    const count = () => this.textReads++;
+    return Promise.resolve({
+      get text() {
+        count();
+        return text;
+      },
+      file: 'desired.json',
+      revision: revisionOf(text),
+    });
   }
   start() {
     return Promise.resolve();
@@ -41,7 +52,7 @@ afterEach(async () => {
   await sim?.close();
 });
 
-async function setup(): Promise<{ reconciler: Reconciler; source: TextSource; status: StatusStore; reports: PassReport[]; metrics: Metrics }> {
+async function setup(fullReadEveryMs = 0): Promise<{ reconciler: Reconciler; source: TextSource; status: StatusStore; reports: PassReport[]; metrics: Metrics }> {
   sim = await startSimulator({ boot: { text: text() }, latency: false, port: 0 });
   client = new ManagementClient({ url: sim.url });
   const source = new TextSource();
@@ -55,6 +66,7 @@ async function setup(): Promise<{ reconciler: Reconciler; source: TextSource; st
     metrics,
     status,
     planOptions: {},
+    fullReadEveryMs,
     onPass: (r) => reports.push(r),
   });
   return { reconciler, source, status, reports, metrics };
@@ -113,5 +125,38 @@ describe('Reconciler pass', () => {
     expect(await metrics.registry.getSingleMetricAsString('iofog_router_management_operations_total')).toContain('result="failed"} 1');
     await reconciler.reconcile({ id: 2, reasons: ['retry'] });
     expect(await tcpNames()).toEqual(['a', 'b']);
+  });
+
+  it('QUERYs only the kinds in use between full reads, and every kind when a full read is due', async () => {
+    const { reconciler, source } = await setup(300);
+    source.text = text(tcp('a', 20001));
+    await reconciler.reconcile({ id: 1, reasons: ['start'] }); // full: nothing read yet
+    await client!.create('io.skupper.router.vhost', 'foreign-vhost', { hostname: 'x.example' });
+    sim!.stats.reset();
+    await reconciler.reconcile({ id: 2, reasons: ['file-changed'] });
+    const partial = sim!.stats.requests['QUERY'] ?? 0;
+    expect(partial).toBeLessThan(15);
+    expect(await client!.query('io.skupper.router.vhost', ['name'])).toHaveLength(1); // not looked at yet
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    sim!.stats.reset();
+    await reconciler.reconcile({ id: 3, reasons: ['resync'] });
+    expect(sim!.stats.requests['QUERY']).toBe(15);
+    expect(await client!.query('io.skupper.router.vhost', ['name'])).toHaveLength(0);
+  });
+
+  it('does not parse an unchanged input again', async () => {
+    const { reconciler, source, reports } = await setup();
+    source.text = text(tcp('a', 20001));
+    await reconciler.reconcile({ id: 1, reasons: [] });
+    expect(source.textReads).toBe(1);
+    await reconciler.reconcile({ id: 2, reasons: [] });
+    expect(source.textReads).toBe(1);
+    expect(reports.map((r) => r.result)).toEqual(['converged', 'converged']);
+    // A bad input after a good one is still caught, and the good one comes back cleanly.
+    source.text = '[';
+    await reconciler.reconcile({ id: 3, reasons: [] });
+    source.text = text(tcp('a', 20001));
+    await reconciler.reconcile({ id: 4, reasons: [] });
+    expect(reports.map((r) => r.result)).toEqual(['converged', 'converged', 'rejected', 'converged']);
   });
 });

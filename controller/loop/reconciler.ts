@@ -11,7 +11,7 @@
  *   retry until something triggers a pass again.
  */
 import { loadConfig, type ConfigIssue } from '../../schemas/config/index.js';
-import type { DesiredState } from '../../schemas/index.js';
+import { ENTITY_KINDS, type DesiredState, type EntityKind } from '../../schemas/index.js';
 import { applyPlan, type ApplyResult } from '../../reconcilers/apply.js';
 import type { Management } from '../../reconcilers/management.js';
 import { plan as planPass } from '../../reconcilers/plan.js';
@@ -31,6 +31,12 @@ export interface ReconcilerOptions {
   readonly metrics: Metrics;
   readonly status: StatusStore;
   readonly planOptions: PlanOptions;
+  /**
+   * Every pass QUERYs the kinds that are desired or that the router held at the last look; all
+   * managed kinds are read when the last full read is older than this (so a foreign entity of
+   * a kind nobody uses is found within this time). Default 0: every pass reads every kind.
+   */
+  readonly fullReadEveryMs?: number;
   /** A new valid desired state was read (the supervisor rewrites the boot file from it). */
   readonly onDesired?: (state: DesiredState, revision: string) => Promise<void>;
   /** The plan has restart-only changes; the restart policy decides what happens. */
@@ -74,6 +80,9 @@ export class Reconciler {
   #lastGood: { state: DesiredState; revision: string } | undefined;
   #reportedRejection: string | undefined;
   #reportedHeldBack = '';
+  /** Kinds the router held entities of, as last seen. */
+  readonly #seen = new Set<EntityKind>();
+  #lastFullRead = -Infinity;
 
   constructor(options: ReconcilerOptions) {
     this.#o = options;
@@ -103,7 +112,7 @@ export class Reconciler {
     const input = await this.#readDesired(log);
     const desired = this.#lastGood?.state;
     if (!desired) throw new TerminalError('no desired state');
-    const actual = await this.#readActual();
+    const actual = await this.#readActual(desired);
     const ssl = this.#o.sslProfiles ? await this.#o.sslProfiles.resolve(desired, actual) : undefined;
     this.#reportHeldBack(log, ssl?.heldBack ?? []);
     const protectedNames = [...(this.#o.planOptions.protectedNames ?? []), ...(ssl?.protectedNames ?? [])];
@@ -150,6 +159,11 @@ export class Reconciler {
       // A source that says retrying cannot help (e.g. revoked credentials) waits for a trigger.
       if (isTerminal(error)) throw new TerminalError(describeError(error), { cause: error });
       throw error;
+    }
+    // An unchanged input is not parsed again (large configs cost tens of ms and garbage per pass).
+    if (snapshot.revision === this.#lastGood?.revision && this.#reportedRejection === undefined) {
+      status.update({ source: { ...status.document.source, ...source.describe(), revision: snapshot.revision } });
+      return { revision: snapshot.revision, valid: true };
     }
     const loaded = loadConfig(snapshot.text, { file: snapshot.file });
     if (loaded.ok) {
@@ -207,11 +221,22 @@ export class Reconciler {
     else log.warn('entities held back until their TLS material is usable', { heldBack: heldBack.map((h) => `${h.kind}/${h.name}: ${h.reason}`) });
   }
 
-  /** One QUERY per managed kind, pipelined. A failure here means the router is not reachable. */
-  async #readActual(): Promise<ActualState> {
+  /**
+   * One QUERY per kind desired or last seen on the router (every managed kind when a full read
+   * is due), pipelined. A failure here means the router is not reachable.
+   */
+  async #readActual(desired: DesiredState): Promise<ActualState> {
     const { management, status } = this.#o;
+    const now = performance.now();
+    const full = now - this.#lastFullRead >= (this.#o.fullReadEveryMs ?? 0);
+    const kinds = full ? ENTITY_KINDS : ENTITY_KINDS.filter((k) => this.#seen.has(k) || desired.entities.some((e) => e.kind === k));
     try {
-      const actual = await readActual(management);
+      const actual = await readActual(management, kinds);
+      if (full) this.#lastFullRead = now;
+      for (const kind of kinds) {
+        if ((actual[kind]?.length ?? 0) > 0) this.#seen.add(kind);
+        else this.#seen.delete(kind);
+      }
       const { lastError: _cleared, ...router } = status.document.router;
       status.update({ router: { ...router, reachable: true } });
       return actual;

@@ -115,12 +115,11 @@ describe('WorkQueue', () => {
 
   it('runs a pass for a trigger that lands right after a pass returns (before the queue settles)', async () => {
     const calls: PassContext[] = [];
-    let q: WorkQueue | undefined;
-    q = new WorkQueue(
+    const q: WorkQueue = new WorkQueue(
       (ctx) => {
         calls.push(ctx);
         // The trigger arrives one microtask after this pass resolves.
-        if (ctx.id === 1) queueMicrotask(() => queueMicrotask(() => q?.trigger('late')));
+        if (ctx.id === 1) queueMicrotask(() => queueMicrotask(() => q.trigger('late')));
         return Promise.resolve();
       },
       { resyncMs: 60_000, jitter: 0 },

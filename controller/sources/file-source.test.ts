@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { writeFileAtomic } from '../fs/atomic-write.js';
 import { FileSource } from './file-source.js';
 
 /** Waits for the next change notification (or fails the test after a generous limit). */
@@ -69,5 +70,28 @@ describe('FileSource', () => {
     await rm(join(dir, '..2026_01'), { recursive: true });
     await nextChange(changes, 1);
     expect((await source.read()).text).toContain('"id":"r"');
+  });
+
+  it('sees the last of several quick atomic replacements (a pass reads after each change)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fsrc-'));
+    const file = join(dir, 'skrouterd.json');
+    await writeFileAtomic(file, 'v0');
+    const src = new FileSource({ file, debounceMs: 20 });
+    source = src;
+    let latest = 'v0';
+    // Like the loop: every change notification leads to a read of the whole file.
+    await src.start(() => void src.read().then((s) => (latest = s.text)));
+    await src.read();
+    let version = 0;
+    for (let burst = 0; burst < 15; burst++) {
+      for (let i = 0; i < 3; i++) {
+        await writeFileAtomic(file, `v${++version}`);
+        await new Promise((resolve) => setTimeout(resolve, (burst * 7 + i * 13) % 40));
+      }
+      const final = `v${version}`;
+      const started = Date.now();
+      while (latest !== final && Date.now() - started < 5_000) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(latest, `burst ${burst}`).toBe(final);
+    }
   });
 });

@@ -135,7 +135,7 @@ export class ControllerProcess {
 
   /** Waits until a pass converged with `revision` applied; returns that pass's id. */
   async waitConverged(revision: string, timeoutMs?: number): Promise<number> {
-    return waitFor(
+    return this.#explained(waitFor(
       `convergence on revision ${revision}`,
       async () => {
         const s = await this.status();
@@ -144,7 +144,20 @@ export class ControllerProcess {
           : undefined;
       },
       timeoutMs,
-    );
+    ));
+  }
+
+  /** On failure, adds what the controller last said and reported, so a timeout can be diagnosed. */
+  async #explained<T>(wait: Promise<T>): Promise<T> {
+    try {
+      return await wait;
+    } catch (error) {
+      const status = await this.status().catch(() => undefined);
+      const logs = this.logs.filter((l) => l['component'] !== 'management').slice(-12);
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\nstatus: ${JSON.stringify(status)}\nlast log lines:\n${logs.map((l) => JSON.stringify(l)).join('\n')}`, {
+        cause: error,
+      });
+    }
   }
 
   /** The log lines of passes (`pass converged`) with their reconcile id, in order. */
