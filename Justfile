@@ -33,10 +33,10 @@ build:
 demo: build
     node dist/controller/cli/main.js demo
 
-# Benchmarks against the simulator (latency model on), and a real router when one is found
-bench:
+# Benchmarks: simulator with its latency model on, plus a real router when SKROUTERD_BIN or a container engine is found; `just bench --quick` for a smoke run
+bench *ARGS:
     npx tsc -p tsconfig.bench.json
-    node dist-bench/e2e/bench/client-throughput.js
+    node dist-bench/e2e/bench/main.js {{ARGS}}
 
 # Build the runtime image for linux/amd64 and linux/arm64 (docker buildx bake, else podman); extra arguments go to the builder
 image *args:

@@ -22,7 +22,6 @@ import { MANAGEMENT_LISTENER, writeBootFile } from './router/boot-file.js';
 import { findRouterBinary } from './router/find-binary.js';
 import { RouterSupervisor, type ExitInfo } from './router/supervisor.js';
 import type { Settings } from './settings.js';
-import { EdgeletError, EdgeletSource, createAgentApi } from './sources/edgelet/index.js';
 import { FileSource } from './sources/file-source.js';
 import type { DesiredSource } from './sources/source.js';
 import { SslProfileDirectory } from './tls/ssl-profile-dir.js';
@@ -55,9 +54,6 @@ export class StartupError extends Error {
     return 'StartupError';
   }
 }
-
-/** A full read is due after this share of the resync period, so the resync pass always does one. */
-const FULL_READ_SHARE = 0.8;
 
 /** A pass running this much longer than the management timeout means the loop is stuck. */
 const STUCK_FACTOR = 10;
@@ -117,8 +113,7 @@ export class Controller {
       metrics: this.metrics,
       status: this.status,
       planOptions: { protectedNames: [MANAGEMENT_LISTENER], ignore: settings.ignoreNames },
-      // Resync passes (every RESYNC_SECONDS ±10 %) read every kind; passes in between read the kinds in use.
-      fullReadEveryMs: settings.resyncSeconds * 1000 * FULL_READ_SHARE,
+      fullReadEveryMs: settings.fullReadSeconds * 1000,
       // pot: QDROUTERD_CONF always holds the desired state, for whatever starts the router next.
       onDesired: async () => {
         if (this.#supervisor || settings.platform === 'pot') await this.#writeBoot();
@@ -322,6 +317,8 @@ export class Controller {
 
 async function defaultSource(settings: Settings, log: Log): Promise<DesiredSource> {
   if (settings.platform === 'kubernetes') return new FileSource({ file: settings.configFile, debounceMs: settings.debounceMs });
+  // Loaded only in pot mode: ky, ws and the Edgelet clients cost memory a kubernetes controller does not need.
+  const { EdgeletError, EdgeletSource, createAgentApi } = await import('./sources/edgelet/index.js');
   try {
     const api = await createAgentApi({
       api: settings.edgeletApi,

@@ -165,6 +165,13 @@ export const SETTINGS: readonly SettingDefinition[] = [
     description: 'Period of the full resync pass (with ±10 % jitter).',
   },
   {
+    env: 'FULL_READ_SECONDS',
+    key: 'fullReadSeconds',
+    type: 'integer',
+    default: '600',
+    description: 'Every pass QUERYs only the entity types in use (desired, or seen on the router); all 15 are read at least this often, to find foreign entities of types nobody uses. 0 = every pass reads every type.',
+  },
+  {
     env: 'DEBOUNCE_MS',
     key: 'debounceMs',
     type: 'integer',
@@ -230,6 +237,7 @@ export const SettingsSchema = Type.Object({
   managementPort: Type.Integer({ minimum: 1, maximum: 65535 }),
   httpPort: Type.Integer({ minimum: 0, maximum: 65535 }),
   resyncSeconds: Type.Integer({ minimum: 1, maximum: 86400 }),
+  fullReadSeconds: Type.Integer({ minimum: 0, maximum: 604800 }),
   debounceMs: Type.Integer({ minimum: 0, maximum: 60000 }),
   restartPolicy: Type.Union(RESTART_POLICIES.map((p) => Type.Literal(p))),
   ignoreNames: Type.Array(Type.String()),

@@ -6,22 +6,33 @@ import { realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { demoCommand } from './commands/demo.js';
-import { planCommand } from './commands/plan.js';
-import { runCommand } from './commands/run.js';
-import { validateCommand } from './commands/validate.js';
 import { EXIT, type CliIo } from './io.js';
+
+type CommandFn = (args: string[], io: CliIo) => Promise<number>;
 
 interface Command {
   readonly summary: string;
-  readonly run: (args: string[], io: CliIo) => Promise<number>;
+  /** Loaded on use: `run` on an edge device does not pay for the demo's or plan's modules. */
+  readonly load: () => Promise<CommandFn>;
 }
 
 const COMMANDS: Record<string, Command> = {
-  run: { summary: 'keep a skupper-router equal to the desired configuration (the default command)', run: runCommand },
-  demo: { summary: 'run the controller against the built-in simulator through scripted edits', run: demoCommand },
-  validate: { summary: 'check a config file (skrouterd array or PoT object) and print every problem', run: validateCommand },
-  plan: { summary: 'show the operations that turn one config into another (exit 1 when there are changes)', run: planCommand },
+  run: {
+    summary: 'keep a skupper-router equal to the desired configuration (the default command)',
+    load: async () => (await import('./commands/run.js')).runCommand,
+  },
+  demo: {
+    summary: 'run the controller against the built-in simulator through scripted edits',
+    load: async () => (await import('./commands/demo.js')).demoCommand,
+  },
+  validate: {
+    summary: 'check a config file (skrouterd array or PoT object) and print every problem',
+    load: async () => (await import('./commands/validate.js')).validateCommand,
+  },
+  plan: {
+    summary: 'show the operations that turn one config into another (exit 1 when there are changes)',
+    load: async () => (await import('./commands/plan.js')).planCommand,
+  },
 };
 
 function usage(): string {
@@ -60,7 +71,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.stdout(usage());
     return EXIT.ok;
   }
-  if (name === undefined) return runCommand([], io);
+  if (name === undefined) return (await COMMANDS['run']!.load())([], io);
   if (name === '--version' || name === '-v') {
     io.stdout(`${packageVersion()}\n`);
     return EXIT.ok;
@@ -70,7 +81,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`iofog-router: unknown command '${name}'\n\n${usage()}`);
     return EXIT.usage;
   }
-  return command.run(args, io);
+  return (await command.load())(args, io);
 }
 
 const io: CliIo = {

@@ -1,0 +1,128 @@
+/**
+ * `just bench`: the benchmarks of issue 8, against the simulator (latency model on) and, when
+ * SKROUTERD_BIN or a container engine is present, against a real router too.
+ *
+ *   node dist-bench/e2e/bench/main.js [--quick] [--sections latency,throughput,cold,memory]
+ *                                     [--no-real] [--out DIR]
+ *
+ * Sections: `latency` (1. convergence latency and 2. operations per pass), `throughput`
+ * (3. apply throughput), `cold` (4. cold start), `memory` (5. RSS and leak check). Prints the
+ * tables, writes DIR/bench.json and DIR/bench-latency.svg (DIR defaults to e2e/results).
+ * Timings are reported, never asserted; the exit status is 1 only when a section failed to run.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os, { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { routerTarget } from '../harness/router-target.js';
+import { measureColdStart } from './cold-start.js';
+import { measureLatency } from './latency.js';
+import { measureLeak, measureRss } from './memory.js';
+import { latencyChart, renderTables, type BenchReport, type Machine, type TargetResult } from './report.js';
+import { simulatorTarget, type BenchTarget } from './router-process.js';
+import { renderLineChart } from './svg.js';
+import { measureThroughput } from './throughput.js';
+import { PLANS, SECTIONS, parseSections, type RunPlan, type Section } from './plan.js';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    sections: { type: 'string' },
+    'no-real': { type: 'boolean', default: false },
+    out: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (values.help) {
+  process.stdout.write(`usage: node dist-bench/e2e/bench/main.js [--quick] [--sections ${SECTIONS.join(',')}] [--no-real] [--out DIR]\n`);
+  process.exit(0);
+}
+
+const sections = parseSections(values.sections);
+const plan: RunPlan = values.quick ? PLANS.quick : PLANS.full;
+const outDir = resolve(values.out ?? fileURLToPath(new URL('../../../e2e/results/', import.meta.url)));
+const progress = (line: string): void => void process.stderr.write(`  ${line}\n`);
+
+function machine(): Machine {
+  return {
+    node: process.version,
+    cpu: os.cpus()[0]?.model.trim() ?? 'unknown cpu',
+    nproc: os.availableParallelism(),
+    memoryGb: os.totalmem() / 2 ** 30,
+    os: `${os.type()} ${os.release()}`,
+    loadAverage: os.loadavg()[0] ?? Number.NaN,
+  };
+}
+
+async function section(result: TargetResult, name: Section, run: () => Promise<void>): Promise<void> {
+  if (!sections.includes(name)) return;
+  process.stderr.write(`${result.target.kind}: ${name}\n`);
+  try {
+    await run();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    result.errors.push(`${name}: ${message}`);
+    process.stderr.write(`  failed: ${message}\n`);
+  }
+}
+
+async function runTarget(target: BenchTarget, noLatency: BenchTarget | undefined): Promise<TargetResult> {
+  const result: TargetResult = { target: { kind: target.kind, description: target.description }, errors: [] };
+  await section(result, 'latency', async () => {
+    result.latency = [];
+    for (const n of plan.latency.sizes) result.latency.push(await measureLatency(target, n, plan.latency, progress));
+  });
+  await section(result, 'throughput', async () => {
+    result.throughput = [await measureThroughput(target, plan.throughput.entities, plan.throughput.runs, 'on', progress)];
+    if (noLatency) result.throughput.push(await measureThroughput(noLatency, plan.throughput.entities, plan.throughput.offRuns, 'off', progress));
+  });
+  await section(result, 'cold', async () => {
+    result.coldStart = await measureColdStart(target, plan.cold.entities, plan.cold.runs, true, progress);
+  });
+  await section(result, 'memory', async () => {
+    const memory: NonNullable<TargetResult['memory']> = {};
+    result.memory = memory;
+    memory.idle = await measureRss(target, plan.memory.idleEntities, plan.memory.settleMs);
+    progress(`RSS idle: ${memory.idle.rssMb.toFixed(1)} MB`);
+    memory.large = await measureRss(target, plan.memory.largeEntities, plan.memory.settleMs);
+    progress(`RSS ${memory.large.entities} entities: ${memory.large.rssMb.toFixed(1)} MB`);
+    memory.leak = await measureLeak(target, plan.memory.leakEntities, plan.memory.leakPasses);
+    progress(`leak check: heap ${(memory.leak.heapGrowthMb * 1024).toFixed(0)} KB over ${memory.leak.passes} passes`);
+  });
+  return result;
+}
+
+async function main(): Promise<number> {
+  const started = performance.now();
+  const shims = await mkdtemp(join(tmpdir(), 'iofog-router-bench-'));
+  try {
+    const targets: [BenchTarget, BenchTarget | undefined][] = [[await simulatorTarget(shims), await simulatorTarget(shims, false)]];
+    const real = values['no-real'] ? undefined : routerTarget();
+    if (real && real.kind !== 'simulator') targets.push([{ kind: real.kind, description: real.description, bin: real.bin, env: real.env }, undefined]);
+    else process.stderr.write('no SKROUTERD_BIN and no container engine: simulator only\n');
+
+    const report: BenchReport = {
+      date: new Date().toISOString(),
+      mode: values.quick ? 'quick' : 'full',
+      sections,
+      machine: machine(),
+      durationS: 0,
+      targets: [],
+    };
+    for (const [target, noLatency] of targets) report.targets.push(await runTarget(target, noLatency));
+    report.durationS = (performance.now() - started) / 1000;
+
+    await mkdir(outDir, { recursive: true });
+    await writeFile(join(outDir, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
+    if (report.targets.some((t) => (t.latency ?? []).length > 0)) {
+      await writeFile(join(outDir, 'bench-latency.svg'), renderLineChart(latencyChart(report)));
+    }
+    process.stdout.write(`\n${renderTables(report)}\nwrote ${join(outDir, 'bench.json')} and bench-latency.svg\n`);
+    return report.targets.some((t) => t.errors.length > 0) ? 1 : 0;
+  } finally {
+    await rm(shims, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = await main();

@@ -1,0 +1,42 @@
+/** What a full and a quick (`--quick`, smoke) run measure, and the section names. */
+
+export const SECTIONS = ['latency', 'throughput', 'cold', 'memory'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export interface RunPlan {
+  readonly latency: { readonly sizes: readonly number[]; readonly changes: number; readonly warmup: number; readonly noopPasses: number };
+  /** `runs` with the latency model on (or a real router); `offRuns` with it off (client overhead). */
+  readonly throughput: { readonly entities: number; readonly runs: number; readonly offRuns: number };
+  readonly cold: { readonly entities: number; readonly runs: number };
+  readonly memory: {
+    readonly idleEntities: number;
+    readonly largeEntities: number;
+    readonly settleMs: number;
+    readonly leakEntities: number;
+    readonly leakPasses: number;
+  };
+}
+
+export const PLANS: Readonly<Record<'full' | 'quick', RunPlan>> = {
+  full: {
+    latency: { sizes: [10, 1_000, 5_000], changes: 30, warmup: 3, noopPasses: 5 },
+    throughput: { entities: 2_000, runs: 2, offRuns: 3 },
+    cold: { entities: 4_000, runs: 3 },
+    memory: { idleEntities: 10, largeEntities: 10_000, settleMs: 3_000, leakEntities: 100, leakPasses: 1_000 },
+  },
+  quick: {
+    latency: { sizes: [10, 200], changes: 5, warmup: 1, noopPasses: 2 },
+    throughput: { entities: 200, runs: 1, offRuns: 1 },
+    cold: { entities: 400, runs: 1 },
+    memory: { idleEntities: 10, largeEntities: 1_000, settleMs: 1_000, leakEntities: 50, leakPasses: 100 },
+  },
+};
+
+/** `--sections a,b` → the sections in run order; `ops` is an alias of `latency` (both come from one run). */
+export function parseSections(text: string | undefined): Section[] {
+  if (text === undefined || text.trim() === '') return [...SECTIONS];
+  const asked = text.split(',').map((s) => s.trim()).filter((s) => s !== '').map((s) => (s === 'ops' ? 'latency' : s));
+  const unknown = asked.filter((s) => !(SECTIONS as readonly string[]).includes(s));
+  if (unknown.length > 0) throw new RangeError(`unknown section(s): ${unknown.join(', ')} (known: ${SECTIONS.join(', ')}, ops)`);
+  return SECTIONS.filter((s) => asked.includes(s));
+}

@@ -1,0 +1,221 @@
+/**
+ * The benchmark's result document (written as `e2e/results/bench.json`), the verdict on each
+ * target of issue 8, and the text tables. Pure: a report in, strings out.
+ */
+import type { ColdStartResult } from './cold-start.js';
+import type { LatencyResult } from './latency.js';
+import type { LeakResult, RssResult } from './memory.js';
+import type { ChartSpec } from './svg.js';
+import type { ThroughputResult } from './throughput.js';
+
+export interface Machine {
+  readonly node: string;
+  readonly cpu: string;
+  readonly nproc: number;
+  readonly memoryGb: number;
+  readonly os: string;
+  /** 1-minute load average when the run started (the machine is shared). */
+  readonly loadAverage: number;
+}
+
+export interface TargetResult {
+  readonly target: { readonly kind: string; readonly description: string };
+  latency?: LatencyResult[];
+  throughput?: ThroughputResult[];
+  coldStart?: ColdStartResult;
+  memory?: { idle?: RssResult; large?: RssResult; leak?: LeakResult };
+  readonly errors: string[];
+}
+
+export interface BenchReport {
+  readonly date: string;
+  readonly mode: 'quick' | 'full';
+  readonly sections: readonly string[];
+  readonly machine: Machine;
+  durationS: number;
+  readonly targets: TargetResult[];
+}
+
+/** Peers' figures from ../shared/reference/peers.md. */
+export const PEERS = { queriesPerPass: 7, pollSeconds: 1 } as const;
+export const GOALS = { throughputVsLimit: 0.9, idleRssMb: 60, largeRssMb: 100, leakHeapGrowthMb: 1 } as const;
+
+export interface Verdict {
+  readonly target: string;
+  readonly goal: string;
+  readonly measured: string;
+  readonly met: boolean;
+}
+
+const f0 = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–');
+const f1 = (n: number): string => (Number.isFinite(n) ? (Math.round(n * 10) / 10).toFixed(1) : '–');
+const pct = (n: number): string => (Number.isFinite(n) ? `${Math.round(n * 100)} %` : '–');
+
+export function verdicts(r: TargetResult): Verdict[] {
+  const out: Verdict[] = [];
+  const t = r.target.kind;
+  for (const l of r.latency ?? []) {
+    out.push({
+      target: t,
+      goal: `no-op pass, ${f0(l.entities)} entities: 1 QUERY per owned kind present (${l.noop.kindsPresent}), 0 writes`,
+      measured: `${l.noop.queries} QUERYs, ${l.noop.writes} writes`,
+      met: l.noop.queries <= l.noop.kindsPresent && l.noop.writes === 0,
+    });
+    out.push({
+      target: t,
+      goal: `single change, ${f0(l.entities)} entities: those QUERYs + ${l.change.minimalWrites} writes`,
+      measured: `${l.change.queries} QUERYs, ${l.change.writes} writes`,
+      met: l.change.queries <= l.change.kindsPresent && l.change.writes === l.change.minimalWrites,
+    });
+  }
+  for (const tp of (r.throughput ?? []).filter((x) => x.latencyModel === 'on')) {
+    const worst = Math.min(tp.controllerVsLimit.creates, tp.controllerVsLimit.deletes);
+    out.push({
+      target: t,
+      goal: `apply ${f0(tp.entities)}: ≥ ${pct(GOALS.throughputVsLimit)} of the pipelined limit`,
+      measured: `creates ${pct(tp.controllerVsLimit.creates)}, deletes ${pct(tp.controllerVsLimit.deletes)}`,
+      met: worst >= GOALS.throughputVsLimit,
+    });
+  }
+  if (r.coldStart) {
+    out.push({
+      target: t,
+      goal: `cold start ${f0(r.coldStart.entities)}: 0 management writes`,
+      measured: `${r.coldStart.managementWrites} writes, converged in ${f0(r.coldStart.convergedMs)} ms`,
+      met: r.coldStart.managementWrites === 0,
+    });
+  }
+  const m = r.memory;
+  if (m?.idle) {
+    out.push({
+      target: t,
+      goal: `RSS idle ≤ ${GOALS.idleRssMb} MB`,
+      measured: `${f1(m.idle.rssMb)} MB (peak ${f1(m.idle.peakMb)}, anonymous ${f1(m.idle.anonMb)})`,
+      met: m.idle.rssMb <= GOALS.idleRssMb,
+    });
+  }
+  if (m?.large) {
+    out.push({
+      target: t,
+      goal: `RSS with ${f0(m.large.entities)} entities ≤ ${GOALS.largeRssMb} MB`,
+      measured: `${f1(m.large.rssMb)} MB (peak ${f1(m.large.peakMb)}, anonymous ${f1(m.large.anonMb)})`,
+      met: m.large.rssMb <= GOALS.largeRssMb,
+    });
+  }
+  if (m?.leak) {
+    out.push({
+      target: t,
+      goal: `no growth over ${f0(m.leak.passes)} passes (heap after GC < +${GOALS.leakHeapGrowthMb} MB)`,
+      measured: `heap ${m.leak.heapGrowthMb >= 0 ? '+' : ''}${f1(m.leak.heapGrowthMb * 1024)} KB (${f1(m.leak.heapSlopeKbPerPass)} KB/pass), RSS ${m.leak.rssGrowthMb >= 0 ? '+' : ''}${f1(m.leak.rssGrowthMb)} MB`,
+      met: m.leak.heapGrowthMb < GOALS.leakHeapGrowthMb,
+    });
+  }
+  return out;
+}
+
+/** A markdown table with padded columns (readable in a terminal and in the README). */
+export function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+export function machineLine(m: Machine): string {
+  return `node ${m.node}, ${m.cpu}, nproc ${m.nproc}, ${f1(m.memoryGb)} GB, ${m.os}, load ${f1(m.loadAverage)} at start`;
+}
+
+export function renderTables(report: BenchReport): string {
+  const parts: string[] = [];
+  const targets = report.targets;
+  const latency = targets.flatMap((t) => (t.latency ?? []).map((l) => ({ t: t.target.kind, l })));
+  if (latency.length > 0) {
+    parts.push(
+      '**Convergence latency** of a one-entity change, ms (write of the file → last operation acknowledged; phases are p50)\n\n' +
+        table(
+          ['router', 'entities', 'changes', 'p50', 'p95', 'debounce', 'read+validate', 'QUERYs', 'plan', 'apply'],
+          latency.map(({ t, l }) => [t, f0(l.entities), String(l.changes), f1(l.totalMs.p50), f1(l.totalMs.p95), f1(l.phasesMs.debounce.p50), f1(l.phasesMs.readDesired.p50), f1(l.phasesMs.readActual.p50), f1(l.phasesMs.planning.p50), f1(l.phasesMs.applying.p50)]),
+        ),
+    );
+    parts.push(
+      `**Operations per pass** (peers: ${PEERS.queriesPerPass} QUERYs every pass; SK-n polls every ${PEERS.pollSeconds} s)\n\n` +
+        table(
+          ['router', 'entities', 'pass', 'QUERYs', 'kinds present', 'writes', 'pass ms p50'],
+          latency.flatMap(({ t, l }) => [
+            [t, f0(l.entities), 'boot from file', String(l.firstPass.queries), String(l.noop.kindsPresent), String(l.firstPass.writes), f0(l.firstPass.durationMs)],
+            [t, f0(l.entities), 'no-op resync', String(l.noop.queries), String(l.noop.kindsPresent), String(l.noop.writes), f0(l.noop.durationMs.p50)],
+            [t, f0(l.entities), 'single change', String(l.change.queries), String(l.change.kindsPresent), String(l.change.writes), f0(l.change.durationMs.p50)],
+          ]),
+        ),
+    );
+  }
+  const tput = targets.flatMap((t) => (t.throughput ?? []).map((x) => ({ t: t.target.kind, x })));
+  if (tput.length > 0) {
+    parts.push(
+      '**Apply throughput**, operations/s (best of the runs; limit = minimal client, all requests at once)\n\n' +
+        table(
+          ['router', 'latency model', 'entities', 'op', 'controller', 'limit', 'one at a time', 'controller / limit', 'controller / one at a time'],
+          tput.flatMap(({ t, x }) =>
+            (['creates', 'deletes'] as const).map((op) => {
+              const key = op === 'creates' ? 'createsPerSec' : 'deletesPerSec';
+              return [t, x.latencyModel, f0(x.entities), op, f0(x.clients.controller[key]), f0(x.clients.limit[key]), f0(x.clients.serial[key]), pct(x.controllerVsLimit[op]), `${f1(x.controllerVsSerial[op])}×`];
+            }),
+          ),
+        ),
+    );
+  }
+  const cold = targets.flatMap((t) => (t.coldStart ? [{ t: t.target.kind, c: t.coldStart }] : []));
+  if (cold.length > 0) {
+    parts.push(
+      '**Cold start**, ms from process start (median of runs), the router booting from the file\n\n' +
+        table(
+          ['router', 'entities', 'runs', 'HTTP up', 'router answers', 'converged', 'mgmt writes', 'over mgmt instead', 'of which CREATEs', 'ratio'],
+          cold.map(({ t, c }) => [
+            t,
+            f0(c.entities),
+            String(c.runs),
+            f0(c.healthyMs),
+            f0(c.connectedMs),
+            f0(c.convergedMs),
+            String(c.managementWrites),
+            c.viaManagement ? f0(c.viaManagement.ms) : '–',
+            c.viaManagement ? f0(c.viaManagement.createMs) : '–',
+            Number.isFinite(c.viaManagementVsBoot) ? `${f1(c.viaManagementVsBoot)}×` : '–',
+          ]),
+        ),
+    );
+  }
+  const verdictRows = targets.flatMap((t) => verdicts(t));
+  if (verdictRows.length > 0) {
+    parts.push('**Targets**\n\n' + table(['router', 'target', 'measured', 'met'], verdictRows.map((v) => [v.target, v.goal, v.measured, v.met ? 'yes' : '**no**'])));
+  }
+  const errors = targets.flatMap((t) => t.errors.map((e) => `- ${t.target.kind}: ${e}`));
+  if (errors.length > 0) parts.push(`**Errors**\n\n${errors.join('\n')}`);
+  return `${machineLine(report.machine)}; ${report.mode} run, ${f0(report.durationS)} s\n\n${parts.join('\n\n')}\n`;
+}
+
+const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'];
+
+/** Convergence latency against entity count: p50 and p95 per router, and the p50 of each phase. */
+export function latencyChart(report: BenchReport): ChartSpec {
+  const series: ChartSpec['series'][number][] = [];
+  let c = 0;
+  for (const t of report.targets) {
+    const l = t.latency ?? [];
+    if (l.length === 0) continue;
+    const color = (): string => COLORS[c++ % COLORS.length] ?? '#000';
+    const k = t.target.kind;
+    const total = color();
+    series.push({ label: `${k} p50`, color: total, points: l.map((x) => ({ x: x.entities, y: x.totalMs.p50 })) });
+    series.push({ label: `${k} p95`, color: total, dashed: true, points: l.map((x) => ({ x: x.entities, y: x.totalMs.p95 })) });
+    for (const [phase, label] of [['debounce', 'debounce'], ['readActual', 'QUERYs'], ['planning', 'plan'], ['applying', 'apply']] as const) {
+      series.push({ label: `${k} ${label} p50`, color: color(), dashed: true, points: l.map((x) => ({ x: x.entities, y: x.phasesMs[phase].p50 })) });
+    }
+  }
+  return {
+    title: 'iofog-router: convergence latency of a one-entity change',
+    subtitle: `${machineLine(report.machine)}; ${report.date.slice(0, 10)}`,
+    xLabel: 'entities in the configuration (log scale)',
+    yLabel: 'milliseconds',
+    series,
+  };
+}
