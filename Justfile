@@ -75,3 +75,8 @@ image-dev *args:
     else
       echo "image-dev: needs docker buildx or podman" >&2; exit 1
     fi
+
+# Hardening at full size: faults at the long counts (200 kills/cuts/recreates/flaps, a 60 s Edgelet outage, 5 disk-full cycles), every CLI entry through the real process, and a long fuzz run (FC_RUNS/FC_SEED override)
+hardening-long: build
+    HOSTILE_LONG=1 FAULTS_LONG=1 npx vitest run e2e/hostile e2e/faults --testTimeout 900000
+    FC_RUNS=${FC_RUNS:-200000} FC_SEED=${FC_SEED:-$(date +%s)} npx vitest run e2e/hostile/fuzz.property.test.ts --testTimeout 3600000

@@ -54,7 +54,8 @@ function describe(def: SettingDefinition, message: string): string {
       return `expected one of ${(schema.anyOf ?? []).map((s) => s.const).join(', ')}`;
     }
     case 'integer':
-      return message.startsWith('Expected integer') ? 'expected a whole number' : message.toLowerCase();
+      // TypeBox says 'Expected integer' for a non-number and 'Expected integer to be …' for a range.
+      return message === 'Expected integer' ? 'expected a whole number' : message.replace(/^Expected integer to be/, 'must be');
     default:
       return message.toLowerCase();
   }
@@ -87,6 +88,19 @@ export function loadSettings(
       message: def ? describe(def, e.message) : e.message,
     };
   });
+  const url = raw['routerUrl'];
+  if (typeof url === 'string' && problems.every((p) => p.variable !== 'ROUTER_URL') && !hasHost(url)) {
+    problems.push({ variable: 'ROUTER_URL', value: url, message: 'expected amqp://host:port or amqps://host:port' });
+  }
   if (problems.length > 0) throw new SettingsError(problems);
   return raw as Settings;
+}
+
+function hasHost(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.hostname !== '' && (parsed.port === '' || Number(parsed.port) > 0);
+  } catch {
+    return false;
+  }
 }

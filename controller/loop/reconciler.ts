@@ -165,7 +165,9 @@ export class Reconciler {
       status.update({ source: { ...status.document.source, ...source.describe(), revision: snapshot.revision } });
       return { revision: snapshot.revision, valid: true };
     }
-    const loaded = loadConfig(snapshot.text, { file: snapshot.file });
+    const loaded: ReturnType<typeof loadConfig> = snapshot.unusable
+      ? { ok: false, errors: [{ file: snapshot.file, path: '$', message: snapshot.unusable, severity: 'error' }], warnings: [] }
+      : loadConfig(snapshot.text, { file: snapshot.file });
     if (loaded.ok) {
       status.clear('rejected');
       this.#reportedRejection = undefined;

@@ -98,14 +98,15 @@ export class WorkQueue {
 
   /** Waits until no pass runs and none is due right away (for tests and the demo). */
   async idle(): Promise<void> {
-    while (this.#running || this.#timerDueAt <= Date.now() + 5) {
+    while (this.#running || this.#timerDueAt <= performance.now() + 5) {
       await (this.#running ?? new Promise((r) => setTimeout(r, 5)));
     }
   }
 
   /** `reason` (resync, retry) joins the pass's reasons only if this timer is the one that fires. */
   #schedule(delayMs: number, reason?: string): void {
-    const dueAt = Date.now() + Math.max(0, delayMs);
+    // Monotonic: a wall-clock jump must not make a far timer look due earlier than a trigger.
+    const dueAt = performance.now() + Math.max(0, delayMs);
     if (this.#timer && this.#timerDueAt <= dueAt) return;
     this.#clearTimer();
     this.#timerDueAt = dueAt;

@@ -75,7 +75,7 @@ export class RouterSupervisor {
       child.once('error', reject);
     });
     this.#child = child;
-    this.#startedAt = Date.now();
+    this.#startedAt = performance.now();
     for (const stream of ['stdout', 'stderr'] as const) {
       createInterface({ input: child[stream] }).on('line', (line) => logRouterLine(this.#o.log, stream, line));
     }
@@ -112,7 +112,7 @@ export class RouterSupervisor {
   }
 
   #crashed(exit: ExitInfo): void {
-    if (Date.now() - this.#startedAt >= this.#o.stableAfterMs) this.#crashes = 0;
+    if (performance.now() - this.#startedAt >= this.#o.stableAfterMs) this.#crashes = 0;
     this.#crashes++;
     const delay = Math.min(this.#o.restartMaxMs, this.#o.restartBaseMs * 2 ** (this.#crashes - 1));
     this.#o.log.error('router exited unexpectedly; restarting', { code: exit.code, signal: exit.signal, restartInMs: delay });

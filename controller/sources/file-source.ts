@@ -11,6 +11,7 @@
  * bursts). So every event also schedules a second look {@link SETTLE_MS} later.
  */
 import { createHash } from 'node:crypto';
+import { isUtf8 } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
@@ -42,10 +43,19 @@ export class FileSource implements DesiredSource {
     return { kind: 'file', location: this.#file };
   }
 
+  /** Reads the whole file; throws a {@link FileReadError} naming the file when it cannot. */
   async read(): Promise<SourceSnapshot> {
-    const text = await readFile(this.#file, 'utf8');
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(this.#file);
+    } catch (error) {
+      throw new FileReadError(this.#file, error instanceof Error ? error.message : String(error), error);
+    }
+    const text = bytes.toString('utf8');
     this.#lastRevision = revisionOf(text);
-    return { text, file: this.#file, revision: this.#lastRevision };
+    // A byte sequence that is not UTF-8 must not turn into U+FFFD inside a name: reject the input.
+    const utf8 = isUtf8(bytes);
+    return { text, file: this.#file, revision: this.#lastRevision, ...(utf8 ? {} : { unusable: 'the file is not valid UTF-8' }) };
   }
 
   async start(onChange: (reason: string) => void): Promise<void> {
@@ -74,6 +84,20 @@ export class FileSource implements DesiredSource {
     clearTimeout(this.#settleTimer);
     await this.#watcher?.close();
     this.#watcher = undefined;
+  }
+}
+
+/** The desired file cannot be read (missing, a directory, ...). */
+export class FileReadError extends Error {
+  readonly file: string;
+
+  constructor(file: string, reason: string, cause: unknown) {
+    super(`cannot read ${file}: ${reason}`, { cause });
+    this.file = file;
+  }
+
+  override get name(): string {
+    return 'FileReadError';
   }
 }
 

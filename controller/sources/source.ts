@@ -7,6 +7,8 @@ export interface SourceSnapshot {
   readonly file: string;
   /** Content hash: equal revisions mean equal input. */
   readonly revision: string;
+  /** Set when the input was read but cannot be used as text (e.g. not UTF-8): it is rejected like invalid input. */
+  readonly unusable?: string;
 }
 
 export interface DesiredSource {

@@ -62,16 +62,26 @@ function readBody(response: IncomingMessage, maxBytes: number, url: URL): Promis
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let failed = false;
+    const fail = (error: Error) => {
+      if (failed) return;
+      failed = true;
+      reject(error);
+    };
     response.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxBytes) {
-        response.destroy(new Error(`response from ${url.origin}${url.pathname} is larger than ${maxBytes} bytes`));
+        // Reject with the reason first: destroying the stream also emits 'aborted'.
+        fail(new Error(`response from ${url.origin}${url.pathname} is larger than ${maxBytes} bytes`));
+        response.destroy();
         return;
       }
       chunks.push(chunk);
     });
-    response.on('end', () => resolve(Buffer.concat(chunks)));
-    response.on('error', reject);
-    response.on('aborted', () => reject(new Error('response aborted')));
+    response.on('end', () => {
+      if (!failed) resolve(Buffer.concat(chunks));
+    });
+    response.on('error', fail);
+    response.on('aborted', () => fail(new Error('response aborted')));
   });
 }

@@ -1,0 +1,100 @@
+/**
+ * The hostile config catalogue through the running controller (file mode, attached to the
+ * simulator). For every entry, all four: a clear error naming what is wrong (in /status); the
+ * router unchanged (QUERY snapshot); the controller alive (/healthz); the last good state still
+ * applied (a fresh plan of it against the router plans nothing).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DesiredState } from '../../schemas/index.js';
+import type { StatusDocument } from '../../controller/loop/status.js';
+import { revisionOf } from '../../controller/sources/file-source.js';
+import { CONFIG_CASES, GOOD, goodText, type ConfigCase } from './catalogue-config.js';
+import { makeFileState, permissionsIgnored, writeBytes } from './support/file-states.js';
+import { Rig, stateOf, type RouterSnapshot } from './support/rig.js';
+import { tally } from './support/tally.js';
+
+let rig: Rig;
+let goodRevision: string;
+let goodState: DesiredState;
+let baseline: RouterSnapshot;
+
+beforeAll(async () => {
+  const text = goodText();
+  rig = await Rig.start({ config: text });
+  goodState = stateOf(text);
+  goodRevision = revisionOf(text);
+  await rig.waitConverged(goodRevision);
+  baseline = await rig.snapshot();
+});
+
+afterAll(async () => {
+  await rig.close();
+});
+
+/** Puts the input at the config path; the revision when it is text the controller can read. */
+async function put(input: ConfigCase['input']): Promise<string | undefined> {
+  if (typeof input === 'string') return rig.write(input);
+  if ('bytes' in input) return writeBytes(rig.configFile, input.bytes);
+  await makeFileState(rig.configFile, input.fs);
+  return undefined;
+}
+
+function errorOf(c: ConfigCase, s: StatusDocument): string {
+  if (s.lastPass?.result === 'rejected' && s.rejected) {
+    const match = s.rejected.errors.find((e) => e.message.includes(c.expect) && (c.path === undefined || e.path === c.path));
+    expect(match, `no error "${c.expect}" at ${c.path ?? '(any path)'} in ${JSON.stringify(s.rejected.errors.slice(0, 5))}`).toBeDefined();
+    expect(match?.file).toBe(rig.configFile);
+    return `${match?.path ?? ''}: ${match?.message ?? ''}`;
+  }
+  expect(s.lastPass?.error).toContain(c.expect);
+  return s.lastPass?.error ?? '';
+}
+
+const runnable = CONFIG_CASES.filter((c) => !(permissionsIgnored && typeof c.input === 'object' && 'fs' in c.input && c.input.fs === 'unreadable'));
+
+describe('hostile configs against the running controller', () => {
+  it('the catalogue has distinct ids and inputs, and covers every area it promises', () => {
+    expect(new Set(CONFIG_CASES.map((c) => c.id)).size).toBe(CONFIG_CASES.length);
+    const texts = CONFIG_CASES.map((c) => (typeof c.input === 'string' ? c.input : JSON.stringify(c.input)));
+    expect(new Set(texts).size).toBe(CONFIG_CASES.length);
+    expect(GOOD.length).toBeGreaterThan(5);
+  });
+
+  it.each(runnable.map((c) => [c.id, c] as const))('%s', async (_id, c) => {
+    const before = (await rig.status()).lastPass?.id ?? 0;
+    const revision = await put(c.input);
+    const s = await rig.waitPassAfterChange(`the pass that reads ${c.id}`, before, (doc) =>
+      revision !== undefined
+        ? doc.rejected?.revision === revision && doc.lastPass?.result === 'rejected'
+        : doc.lastPass?.result === 'failed'
+          ? (doc.lastPass.error ?? '').includes(c.expect)
+          : doc.lastPass?.result === 'rejected' && doc.rejected?.errors.some((e) => e.message.includes(c.expect)) === true,
+    );
+    // 1. a clear error naming what is wrong (and the file)
+    const error = errorOf(c, s);
+    // 2. the router unchanged, by QUERY
+    expect(await rig.snapshot()).toEqual(baseline);
+    // 3. the controller still running
+    expect(await rig.healthy()).toBe(true);
+    // 4. the last good state still applied
+    expect(s.source.appliedRevision).toBe(goodRevision);
+    expect((await rig.planAgainstRouter(goodState)).operations).toEqual([]);
+    tally('hostile', c.area, c.id, error);
+  });
+
+  it('after the whole catalogue the last good state is still enforced: drift is repaired, and a valid edit converges', async () => {
+    const bad = await rig.write(`${goodText()}\n,`);
+    await rig.waitPassAfterChange('the final bad file', (await rig.status()).lastPass?.id ?? 0, (s) => s.rejected?.revision === bad);
+    await rig.management.delete('io.skupper.router.tcpListener', 'web');
+    rig.controller.trigger('test: drift');
+    await expect.poll(() => rig.snapshot(), { timeout: 20_000 }).toEqual(baseline);
+
+    const edited = JSON.stringify([...GOOD, ['listener', { name: 'after-catalogue', port: '30999' }]]);
+    const before = (await rig.status()).lastPass?.id ?? 0;
+    const revision = await rig.write(edited);
+    await rig.waitPassAfterChange('the valid edit', before, (s) => s.source.appliedRevision === revision && s.lastPass?.result === 'converged');
+    const snap = await rig.snapshot();
+    expect(Object.keys(snap)).toContain('listener/after-catalogue');
+    expect((await rig.planAgainstRouter(stateOf(edited))).operations).toEqual([]);
+  });
+});
