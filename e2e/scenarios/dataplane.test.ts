@@ -9,13 +9,14 @@
  * the stream itself, so the scenario runs unchanged against SKROUTERD_BIN or the router image.
  */
 import { once } from 'node:events';
-import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeSkrouterdConfig } from '../../schemas/config/index.js';
 import type { DesiredEntity } from '../../schemas/index.js';
 import { ControllerProcess, freePort, waitFor } from '../harness/controller-process.js';
 import { routerTarget } from '../harness/router-target.js';
 import { recordTiming } from '../harness/timings.js';
+import { EchoServer } from '../simulator/test-support/echo-server.js';
 
 const target = routerTarget();
 const RECONCILES = 50;
@@ -28,35 +29,6 @@ function streamBytes(offset: number, length: number): Buffer {
   const out = Buffer.allocUnsafe(length);
   for (let i = 0; i < length; i++) out[i] = byteAt(offset + i);
   return out;
-}
-
-/** An echo server (node:net) that counts the connections it accepted. */
-class EchoServer {
-  readonly sockets = new Set<Socket>();
-  accepted = 0;
-  private constructor(
-    readonly server: Server,
-    readonly port: number,
-  ) {}
-
-  static async start(): Promise<EchoServer> {
-    const server = createServer({ allowHalfOpen: true });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const echo = new EchoServer(server, (server.address() as AddressInfo).port);
-    server.on('connection', (socket) => {
-      echo.accepted++;
-      echo.sockets.add(socket);
-      socket.on('error', () => {});
-      socket.on('close', () => echo.sockets.delete(socket));
-      socket.pipe(socket);
-    });
-    return echo;
-  }
-
-  async close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
 }
 
 /** A client stream through the router that checks every echoed byte as it arrives. */

@@ -3,7 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from './index.js';
+import { freePort } from '../../controller/net/free-port.js';
 import { TestClient, must } from './test-support/client.js';
+import { EchoServer as Echo } from './test-support/echo-server.js';
 import { T } from './test-support/router.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -23,41 +25,6 @@ async function listen(server: Server): Promise<number> {
 
 async function closeServer(server: Server): Promise<void> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  const port = await listen(server);
-  await closeServer(server);
-  return port;
-}
-
-/** An echo server that remembers its connections. */
-class Echo {
-  readonly sockets = new Set<Socket>();
-  accepted = 0;
-  private constructor(
-    readonly server: Server,
-    readonly port: number,
-  ) {}
-
-  static async start(): Promise<Echo> {
-    const server = createServer({ allowHalfOpen: true });
-    const echo = new Echo(server, await listen(server));
-    server.on('connection', (socket) => {
-      echo.accepted++;
-      echo.sockets.add(socket);
-      socket.on('error', () => {});
-      socket.on('close', () => echo.sockets.delete(socket));
-      socket.pipe(socket);
-    });
-    return echo;
-  }
-
-  async close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await closeServer(this.server);
-  }
 }
 
 /** A client connection that records everything that happens to it. */
