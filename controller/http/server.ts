@@ -50,6 +50,11 @@ export async function startHttpServer(sources: HttpSources, port: number, host =
         return send(404, 'text/plain', 'not found: try /healthz, /readyz, /metrics or /status\n');
     }
   });
+  // Probes and scrapes are small and quick: a slow or idle client must not hold sockets for long.
+  server.headersTimeout = 5_000;
+  server.requestTimeout = 10_000;
+  server.keepAliveTimeout = 5_000;
+  server.maxConnections = 64;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

@@ -7,7 +7,7 @@ import { createLog } from '../log.js';
 import { ManagementClient } from '../management/index.js';
 import { revisionOf } from '../sources/file-source.js';
 import type { DesiredSource } from '../sources/source.js';
-import { OperationsFailedError, Reconciler, type PassReport } from './reconciler.js';
+import { MAX_REPORTED_ISSUES, OperationsFailedError, Reconciler, type PassReport } from './reconciler.js';
 import { StatusStore } from './status.js';
 import { TerminalError } from './work-queue.js';
 
@@ -158,5 +158,17 @@ describe('Reconciler pass', () => {
     source.text = text(tcp('a', 20001));
     await reconciler.reconcile({ id: 4, reasons: [] });
     expect(reports.map((r) => r.result)).toEqual(['converged', 'converged', 'rejected', 'converged']);
+  });
+
+  it('keeps at most MAX_REPORTED_ISSUES issues of a rejected input, and says how many more there were', async () => {
+    const { reconciler, source, status } = await setup();
+    source.text = text(tcp('a', 20001));
+    await reconciler.reconcile({ id: 1, reasons: [] });
+    const bad = Array.from({ length: MAX_REPORTED_ISSUES + 50 }, (_, i) => ({ kind: 'tcpListener' as const, name: `bad-${i}`, attributes: { port: '0' } }));
+    source.text = JSON.stringify([['router', { id: 'r', mode: 'edge' }], ...bad.map((e) => ['tcpListener', { name: e.name, port: '0' }])]);
+    await reconciler.reconcile({ id: 2, reasons: [] });
+    const errors = status.document.rejected?.errors ?? [];
+    expect(errors).toHaveLength(MAX_REPORTED_ISSUES + 1);
+    expect(errors.at(-1)?.message).toMatch(/^and \d+ more error\(s\)$/);
   });
 });

@@ -249,16 +249,27 @@ export class Reconciler {
   }
 
   #reject(log: Log, revision: string, errors: readonly ConfigIssue[]): void {
-    this.#o.status.update({ rejected: { revision, errors } });
+    // At most MAX_REPORTED_ISSUES in /status and the log line; a file with an error per entity stays readable.
+    const shown = errors.length > MAX_REPORTED_ISSUES
+      ? [
+          ...errors.slice(0, MAX_REPORTED_ISSUES),
+          { file: errors[0]?.file ?? '', path: '$', message: `and ${errors.length - MAX_REPORTED_ISSUES} more error(s)`, severity: 'error' as const },
+        ]
+      : errors;
+    this.#o.status.update({ rejected: { revision, errors: shown } });
     if (this.#reportedRejection === revision) return;
     this.#reportedRejection = revision;
     this.#o.metrics.rejectedConfigs.inc();
     log.error(`desired state rejected; ${this.#lastGood ? 'keeping the last good state' : 'nothing applied'}`, {
       revision,
-      errors: errors.map((e) => `${e.file}${e.line !== undefined ? `:${e.line}:${e.column ?? 0}` : ''}: ${e.path}: ${e.message}`),
+      errors: shown.map((e) => `${e.file}${e.line !== undefined ? `:${e.line}:${e.column ?? 0}` : ''}: ${e.path}: ${e.message}`),
     });
   }
+
 }
+
+/** Issues of a rejected input kept in /status and logged. */
+export const MAX_REPORTED_ISSUES = 100;
 
 function isTerminal(error: unknown): boolean {
   return typeof error === 'object' && error !== null && 'terminal' in error && error.terminal === true;

@@ -1,7 +1,9 @@
-import { mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, rename, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_MAX_BYTES } from '../../schemas/config/index.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import { FileSource } from './file-source.js';
 
@@ -93,5 +95,28 @@ describe('FileSource', () => {
       while (latest !== final && Date.now() - started < 5_000) await new Promise((resolve) => setTimeout(resolve, 10));
       expect(latest, `burst ${burst}`).toBe(final);
     }
+  });
+
+  it('refuses what is not a regular file, and does not read a file over the size limit', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fsrc-'));
+    const fifo = join(dir, 'fifo.json');
+    execFileSync('mkfifo', [fifo]);
+    await expect(new FileSource({ file: fifo }).read()).rejects.toThrow(`cannot read ${fifo}: not a regular file`);
+    await expect(new FileSource({ file: dir }).read()).rejects.toThrow(`cannot read ${dir}: not a regular file`);
+    const huge = join(dir, 'huge.json');
+    await truncate(huge, DEFAULT_MAX_BYTES + 1).catch(async () => {
+      await writeFile(huge, '');
+      await truncate(huge, DEFAULT_MAX_BYTES + 1);
+    });
+    const snapshot = await new FileSource({ file: huge }).read();
+    expect(snapshot.unusable).toBe(`the file is ${DEFAULT_MAX_BYTES + 1} bytes, more than the limit of ${DEFAULT_MAX_BYTES}`);
+    expect(snapshot.text).toBe('');
+  });
+
+  it('marks a file that is not UTF-8 as unusable instead of decoding it lossily', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fsrc-'));
+    const file = join(dir, 'latin1.json');
+    await writeFile(file, Buffer.from('[["listener", {"name": "caf\u00e9"}]]', 'latin1'));
+    expect((await new FileSource({ file }).read()).unusable).toBe('the file is not valid UTF-8');
   });
 });

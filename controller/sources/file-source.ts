@@ -8,17 +8,23 @@
  *
  * chokidar throttles events of one path: a file replaced again within ~50 ms of an event may get
  * no event of its own (measured: the last of three quick atomic writes went unseen in 22 of 40
- * bursts). So every event also schedules a second look {@link SETTLE_MS} later.
+ * bursts). So every event also schedules a second look {@link SETTLE_MS} later. And since a
+ * watcher can miss or stop delivering events (the hostile suite saw one in about 3 runs after a
+ * symlink loop at the path), the file's identity (inode, size, mtime) is also polled every
+ * {@link POLL_MS}: one `stat` call, and a re-read only when it changed.
  */
 import { createHash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
+import { DEFAULT_MAX_BYTES } from '../../schemas/config/index.js';
 import type { DesiredSource, SourceSnapshot } from './source.js';
 
 /** Delay of the second look after an event (well past chokidar's throttle window). */
 export const SETTLE_MS = 250;
+/** Period of the safety-net `stat` of the file. */
+export const POLL_MS = 2_000;
 
 export interface FileSourceOptions {
   readonly file: string;
@@ -32,6 +38,8 @@ export class FileSource implements DesiredSource {
   #watcher: FSWatcher | undefined;
   #timer: NodeJS.Timeout | undefined;
   #settleTimer: NodeJS.Timeout | undefined;
+  #poll: NodeJS.Timeout | undefined;
+  #identity = '';
   #lastRevision: string | undefined;
 
   constructor(options: FileSourceOptions) {
@@ -45,17 +53,33 @@ export class FileSource implements DesiredSource {
 
   /** Reads the whole file; throws a {@link FileReadError} naming the file when it cannot. */
   async read(): Promise<SourceSnapshot> {
+    const snapshot = await this.#load();
+    this.#lastRevision = snapshot.revision;
+    return snapshot;
+  }
+
+  /**
+   * Only a regular file of at most {@link DEFAULT_MAX_BYTES} is read: a FIFO would block a libuv
+   * thread for ever, and a huge file or `/dev/zero` would cost its size in memory.
+   */
+  async #load(): Promise<SourceSnapshot> {
+    const file = this.#file;
     let bytes: Buffer;
     try {
-      bytes = await readFile(this.#file);
+      const info = await stat(file);
+      if (!info.isFile()) throw new Error('not a regular file');
+      if (info.size > DEFAULT_MAX_BYTES) {
+        const reason = `the file is ${info.size} bytes, more than the limit of ${DEFAULT_MAX_BYTES}`;
+        return { text: '', file, revision: revisionOf(`${info.size}:${info.mtimeMs}`), unusable: reason };
+      }
+      bytes = await readFile(file);
     } catch (error) {
-      throw new FileReadError(this.#file, error instanceof Error ? error.message : String(error), error);
+      throw new FileReadError(file, error instanceof Error ? error.message : String(error), error);
     }
     const text = bytes.toString('utf8');
-    this.#lastRevision = revisionOf(text);
     // A byte sequence that is not UTF-8 must not turn into U+FFFD inside a name: reject the input.
-    const utf8 = isUtf8(bytes);
-    return { text, file: this.#file, revision: this.#lastRevision, ...(utf8 ? {} : { unusable: 'the file is not valid UTF-8' }) };
+    const unusable = isUtf8(bytes) ? {} : { unusable: 'the file is not valid UTF-8' };
+    return { text, file, revision: revisionOf(text), ...unusable };
   }
 
   async start(onChange: (reason: string) => void): Promise<void> {
@@ -71,17 +95,36 @@ export class FileSource implements DesiredSource {
     });
     this.#watcher.on('error', () => onChange('file-watch-error'));
     await new Promise<void>((resolve) => this.#watcher?.once('ready', () => resolve()));
+    this.#identity = await this.#statIdentity();
+    this.#poll = setInterval(() => {
+      void this.#statIdentity().then((identity) => {
+        if (identity === this.#identity) return;
+        this.#identity = identity;
+        return this.#checkChanged(onChange);
+      });
+    }, POLL_MS);
+  }
+
+  async #statIdentity(): Promise<string> {
+    return stat(this.#file).then(
+      (s) => `${s.ino}:${s.size}:${s.mtimeMs}:${s.isFile()}`,
+      (error: NodeJS.ErrnoException) => `error:${error.code ?? ''}`,
+    );
   }
 
   async #checkChanged(onChange: (reason: string) => void): Promise<void> {
     const before = this.#lastRevision;
-    const text = await readFile(this.#file, 'utf8').catch(() => undefined);
-    if ((text === undefined ? 'missing' : revisionOf(text)) !== before) onChange('file-changed');
+    const now = await this.#load().then(
+      (snapshot) => snapshot.revision,
+      () => 'unreadable',
+    );
+    if (now !== before) onChange('file-changed');
   }
 
   async close(): Promise<void> {
     clearTimeout(this.#timer);
     clearTimeout(this.#settleTimer);
+    clearInterval(this.#poll);
     await this.#watcher?.close();
     this.#watcher = undefined;
   }

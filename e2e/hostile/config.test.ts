@@ -5,6 +5,7 @@
  * applied (a fresh plan of it against the router plans nothing).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_MAX_BYTES } from '../../schemas/config/index.js';
 import type { DesiredState } from '../../schemas/index.js';
 import type { StatusDocument } from '../../controller/loop/status.js';
 import { revisionOf } from '../../controller/sources/file-source.js';
@@ -31,9 +32,12 @@ afterAll(async () => {
   await rig.close();
 });
 
-/** Puts the input at the config path; the revision when it is text the controller can read. */
+/** Puts the input at the config path; the revision when it is text the controller reads (not over the size limit). */
 async function put(input: ConfigCase['input']): Promise<string | undefined> {
-  if (typeof input === 'string') return rig.write(input);
+  if (typeof input === 'string') {
+    const revision = await rig.write(input);
+    return Buffer.byteLength(input) > DEFAULT_MAX_BYTES ? undefined : revision;
+  }
   if ('bytes' in input) return writeBytes(rig.configFile, input.bytes);
   await makeFileState(rig.configFile, input.fs);
   return undefined;
