@@ -188,13 +188,22 @@ export function atCerts(text: string, certs: string): string {
 
 /** A fresh plan of `state` (TLS paths resolved to `certs`) against the router behind `management`. */
 export async function planAgainst(management: ManagementClient, state: DesiredState, certs: string): Promise<Plan> {
+  const actual = await readActual(management);
+  // The ordinals continue from the router's, as the controller's bookkeeping does: a profile held
+  // back and repaired may have been rotated in between, which is not a difference to plan.
+  const ordinals = (name: string): Record<string, number> => {
+    const row = actual.sslProfile?.find((r) => r['name'] === name);
+    return Object.fromEntries(['ordinal', 'oldestValidOrdinal'].filter((k) => Number(row?.[k] ?? 0) > 0).map((k) => [k, Number(row?.[k])]));
+  };
   const resolved: DesiredState = {
     entities: state.entities.map((e) => ({
       ...e,
-      attributes: Object.fromEntries(Object.entries(e.attributes).map(([k, v]) => [k, typeof v === 'string' ? atCerts(v, certs) : v])),
+      attributes: {
+        ...Object.fromEntries(Object.entries(e.attributes).map(([k, v]) => [k, typeof v === 'string' ? atCerts(v, certs) : v])),
+        ...(e.kind === 'sslProfile' ? ordinals(e.name) : {}),
+      },
     })),
   };
-  const actual = await readActual(management);
   return plan(resolved, actual, { protectedNames: [MANAGEMENT_LISTENER], ignore: ['auto-mesh*'] });
 }
 
