@@ -91,36 +91,30 @@ function steps(ports: Ports): Step[] {
   ];
 }
 
-/** Collects pass reports so a step can wait for the one that read its file. */
+/** Lets a step wait for the first pass report, from now on, that matches. */
 class PassWatch {
-  readonly #reports: PassReport[] = [];
-  readonly #waiters = new Set<() => void>();
+  readonly #waiting = new Set<{ match: (r: PassReport) => boolean; done: (r: PassReport) => void }>();
 
   add(report: PassReport): void {
-    this.#reports.push(report);
-    for (const wake of this.#waiters) wake();
+    for (const waiter of this.#waiting) if (waiter.match(report)) waiter.done(report);
   }
 
-  /** The first report from now on that satisfies `match`. */
-  async next(match: (r: PassReport) => boolean): Promise<PassReport> {
-    const from = this.#reports.length;
-    const deadline = Date.now() + WAIT_MS;
-    for (;;) {
-      const found = this.#reports.slice(from).find(match);
-      if (found) return found;
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no matching pass within ${WAIT_MS / 1000} s`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, left);
-        function done(): void {
+  next(match: (r: PassReport) => boolean): Promise<PassReport> {
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        match,
+        done: (report: PassReport) => {
           clearTimeout(timer);
-          waiters.delete(done);
-          resolve();
-        }
-        const waiters = this.#waiters;
-        waiters.add(done);
-      });
-    }
+          this.#waiting.delete(waiter);
+          resolve(report);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.#waiting.delete(waiter);
+        reject(new Error(`no matching pass within ${WAIT_MS / 1000} s`));
+      }, WAIT_MS);
+      this.#waiting.add(waiter);
+    });
   }
 }
 
