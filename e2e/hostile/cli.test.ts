@@ -9,11 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DesiredState } from '../../schemas/index.js';
-import { revisionOf } from '../../controller/sources/file-source.js';
 import { CLI_CASES, type CliCase } from './catalogue-cli.js';
 import { goodText } from './catalogue-config.js';
 import { builtCliExists, runInProcess, runProcess, type CliPlaces, type CliResult } from './support/run-cli.js';
-import { Rig, stateOf, type RouterSnapshot } from './support/rig.js';
+import { convergedRig, type Rig, type RouterSnapshot } from './support/rig.js';
 import { tally } from './support/tally.js';
 
 let rig: Rig;
@@ -23,15 +22,10 @@ let goodState: DesiredState;
 let baseline: RouterSnapshot;
 
 beforeAll(async () => {
-  const text = goodText();
-  rig = await Rig.start({ config: text });
-  goodRevision = revisionOf(text);
-  goodState = stateOf(text);
-  await rig.waitConverged(goodRevision);
-  baseline = await rig.snapshot();
+  ({ rig, revision: goodRevision, state: goodState, baseline } = await convergedRig(goodText()));
   const dir = await mkdtemp(join(tmpdir(), 'iofog-hostile-cli-'));
   places = { dir, router: rig.sim.url, good: join(dir, 'good.json') };
-  await writeFile(places.good, text);
+  await writeFile(places.good, goodText());
 });
 
 afterAll(async () => {

@@ -8,10 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_BYTES } from '../../schemas/config/index.js';
 import type { DesiredState } from '../../schemas/index.js';
 import type { StatusDocument } from '../../controller/loop/status.js';
-import { revisionOf } from '../../controller/sources/file-source.js';
 import { CONFIG_CASES, GOOD, goodText, type ConfigCase } from './catalogue-config.js';
 import { makeFileState, permissionsIgnored, writeBytes } from './support/file-states.js';
-import { Rig, stateOf, type RouterSnapshot } from './support/rig.js';
+import { convergedRig, stateOf, type Rig, type RouterSnapshot } from './support/rig.js';
 import { tally } from './support/tally.js';
 
 let rig: Rig;
@@ -20,12 +19,7 @@ let goodState: DesiredState;
 let baseline: RouterSnapshot;
 
 beforeAll(async () => {
-  const text = goodText();
-  rig = await Rig.start({ config: text });
-  goodState = stateOf(text);
-  goodRevision = revisionOf(text);
-  await rig.waitConverged(goodRevision);
-  baseline = await rig.snapshot();
+  ({ rig, revision: goodRevision, state: goodState, baseline } = await convergedRig(goodText()));
 });
 
 afterAll(async () => {

@@ -207,6 +207,14 @@ export async function planAgainst(management: ManagementClient, state: DesiredSt
   return plan(resolved, actual, { protectedNames: [MANAGEMENT_LISTENER], ignore: ['auto-mesh*'] });
 }
 
+/** A rig on `text`, converged, with what the catalogues compare against afterwards. */
+export async function convergedRig(text: string): Promise<{ rig: Rig; revision: string; state: DesiredState; baseline: RouterSnapshot }> {
+  const rig = await Rig.start({ config: text });
+  const revision = revisionOf(text);
+  await rig.waitConverged(revision);
+  return { rig, revision, state: stateOf(text), baseline: await rig.snapshot() };
+}
+
 /** The desired state of a config text that must be valid. */
 export function stateOf(text: string): DesiredState {
   const loaded = loadConfig(text, { file: 'good.json' });
