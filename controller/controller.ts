@@ -22,8 +22,9 @@ import { MANAGEMENT_LISTENER, writeBootFile } from './router/boot-file.js';
 import { findRouterBinary } from './router/find-binary.js';
 import { RouterSupervisor, type ExitInfo } from './router/supervisor.js';
 import type { Settings } from './settings.js';
-import { FileSource } from './sources/file-source.js';
+import { sourceFromSettings } from './sources/from-settings.js';
 import type { DesiredSource } from './sources/source.js';
+import { StartupError } from './startup-error.js';
 import { SslProfileDirectory } from './tls/ssl-profile-dir.js';
 import { SslProfileOverlay } from './tls/ssl-overlay.js';
 
@@ -48,12 +49,7 @@ export interface RouterCommand {
   readonly args?: readonly string[];
 }
 
-/** `run` cannot start: no router binary, or a setting that cannot be used. */
-export class StartupError extends Error {
-  override get name(): string {
-    return 'StartupError';
-  }
-}
+export { StartupError };
 
 /** A pass running this much longer than the management timeout means the loop is stuck. */
 const STUCK_FACTOR = 10;
@@ -176,7 +172,7 @@ export class Controller {
         );
       }
     }
-    const source = options.source ?? (await defaultSource(settings, options.log));
+    const source = options.source ?? (await sourceFromSettings(settings, options.log));
     const controller = new Controller(options, source, router);
     await controller.#start();
     return controller;
@@ -312,29 +308,6 @@ export class Controller {
       return exit;
     })();
     return this.#stopping;
-  }
-}
-
-async function defaultSource(settings: Settings, log: Log): Promise<DesiredSource> {
-  if (settings.platform === 'kubernetes') return new FileSource({ file: settings.configFile, debounceMs: settings.debounceMs });
-  // Loaded only in pot mode: ky, ws and the Edgelet clients cost memory a kubernetes controller does not need.
-  const { EdgeletError, EdgeletSource, createAgentApi } = await import('./sources/edgelet/index.js');
-  try {
-    const api = await createAgentApi({
-      api: settings.edgeletApi,
-      fallbackHosts: settings.edgeletFallbackHosts,
-      port: settings.edgeletPort,
-      tokenDir: settings.edgeletTokenDir,
-      ...(settings.microserviceUid !== undefined ? { microserviceUid: settings.microserviceUid } : {}),
-      ...(settings.selfName !== undefined ? { selfName: settings.selfName } : {}),
-      ...(settings.edgeletHost !== undefined ? { host: settings.edgeletHost } : {}),
-      ...(settings.ssl !== undefined ? { tls: settings.ssl } : {}),
-      ...(settings.edgeletServerName !== undefined ? { serverName: settings.edgeletServerName } : {}),
-    });
-    return new EdgeletSource({ api, log: log.child({ component: 'edgelet' }), pollIntervalMs: settings.edgeletPollSeconds * 1000 });
-  } catch (error) {
-    if (error instanceof EdgeletError) throw new StartupError(`pot mode: ${error.message}`);
-    throw error;
   }
 }
 

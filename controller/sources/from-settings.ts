@@ -1,0 +1,29 @@
+/** The desired-state source the settings ask for: the watched file (kubernetes) or the Edgelet (pot). */
+import type { Log } from '../log.js';
+import type { Settings } from '../settings.js';
+import { StartupError } from '../startup-error.js';
+import { FileSource } from './file-source.js';
+import type { DesiredSource } from './source.js';
+
+export async function sourceFromSettings(settings: Settings, log: Log): Promise<DesiredSource> {
+  if (settings.platform === 'kubernetes') return new FileSource({ file: settings.configFile, debounceMs: settings.debounceMs });
+  // Loaded only in pot mode: ky, ws and the Edgelet clients cost memory a kubernetes controller does not need.
+  const { EdgeletError, EdgeletSource, createAgentApi } = await import('./edgelet/index.js');
+  try {
+    const api = await createAgentApi({
+      api: settings.edgeletApi,
+      fallbackHosts: settings.edgeletFallbackHosts,
+      port: settings.edgeletPort,
+      tokenDir: settings.edgeletTokenDir,
+      ...(settings.microserviceUid !== undefined ? { microserviceUid: settings.microserviceUid } : {}),
+      ...(settings.selfName !== undefined ? { selfName: settings.selfName } : {}),
+      ...(settings.edgeletHost !== undefined ? { host: settings.edgeletHost } : {}),
+      ...(settings.ssl !== undefined ? { tls: settings.ssl } : {}),
+      ...(settings.edgeletServerName !== undefined ? { serverName: settings.edgeletServerName } : {}),
+    });
+    return new EdgeletSource({ api, log: log.child({ component: 'edgelet' }), pollIntervalMs: settings.edgeletPollSeconds * 1000 });
+  } catch (error) {
+    if (error instanceof EdgeletError) throw new StartupError(`pot mode: ${error.message}`);
+    throw error;
+  }
+}
