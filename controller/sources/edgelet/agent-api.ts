@@ -55,8 +55,7 @@ export interface AgentApiOptions {
   readonly handshakeTimeoutMs?: number;
 }
 
-export const DEFAULT_PORT = 54321;
-export const DEFAULT_FALLBACK_HOSTS: readonly string[] = ['127.0.0.1'];
+export { DEFAULT_FALLBACK_HOSTS, DEFAULT_PORT } from './endpoint.js';
 
 /** Which API to speak; pure so the rule is tested on its own. Throws a clear identity error. */
 export function chooseApiVersion(input: {

@@ -25,6 +25,31 @@ export interface EndpointOptions {
   readonly maxResponseBytes?: number;
 }
 
+export const DEFAULT_PORT = 54321;
+export const DEFAULT_FALLBACK_HOSTS: readonly string[] = ['127.0.0.1'];
+const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
+
+/** The endpoint options of either API client: its own default host and TLS, the shared defaults for the rest. */
+export function endpointOptions(
+  options: {
+    readonly host?: string;
+    readonly fallbackHosts?: readonly string[];
+    readonly port?: number;
+    readonly tls?: boolean;
+    readonly requestTimeoutMs?: number;
+    readonly serverName?: string;
+  },
+  defaults: { readonly host: string; readonly tls: boolean },
+): EndpointOptions {
+  return {
+    hosts: [options.host ?? defaults.host, ...(options.fallbackHosts ?? DEFAULT_FALLBACK_HOSTS)],
+    port: options.port ?? DEFAULT_PORT,
+    tls: options.tls ?? defaults.tls,
+    requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    ...(options.serverName !== undefined ? { serverName: options.serverName } : {}),
+  };
+}
+
 export interface HttpReply {
   readonly status: number;
   readonly text: string;

@@ -2,7 +2,7 @@
 import type { ClientOptions } from 'ws';
 import { DEFAULT_TOKEN_DIR, readToken, readTrust } from './auth-material.js';
 import type { AgentApi, AgentApiOptions, ControlTarget } from './agent-api.js';
-import { Endpoint, tlsDialOptions } from './endpoint.js';
+import { Endpoint, endpointOptions, tlsDialOptions } from './endpoint.js';
 import { parseV1Reply, type FetchedConfig } from './envelope.js';
 import { EdgeletError } from './errors.js';
 
@@ -28,13 +28,7 @@ export class EdgeletV1Client implements AgentApi {
     this.microserviceUid = options.microserviceUid;
     this.#tokenDir = options.tokenDir ?? DEFAULT_TOKEN_DIR;
     this.#handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
-    this.#endpoint = new Endpoint({
-      hosts: [options.host ?? V1_DEFAULT_HOST, ...(options.fallbackHosts ?? ['127.0.0.1'])],
-      port: options.port ?? 54321,
-      tls: options.tls ?? true,
-      requestTimeoutMs: options.requestTimeoutMs ?? 15_000,
-      ...(options.serverName !== undefined ? { serverName: options.serverName } : {}),
-    });
+    this.#endpoint = new Endpoint(endpointOptions(options, { host: V1_DEFAULT_HOST, tls: true }));
   }
 
   get configUrl(): string {

@@ -4,7 +4,7 @@
  */
 import type { ClientOptions } from 'ws';
 import type { AgentApi, AgentApiOptions, ControlTarget } from './agent-api.js';
-import { Endpoint, tlsDialOptions } from './endpoint.js';
+import { Endpoint, endpointOptions, tlsDialOptions } from './endpoint.js';
 import { parseV2Reply, type FetchedConfig } from './envelope.js';
 import { EdgeletError } from './errors.js';
 
@@ -31,13 +31,7 @@ export class LegacyAgentClient implements AgentApi {
     }
     this.selfName = options.selfName;
     this.#handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
-    this.#endpoint = new Endpoint({
-      hosts: [options.host ?? V2_DEFAULT_HOST, ...(options.fallbackHosts ?? ['127.0.0.1'])],
-      port: options.port ?? 54321,
-      tls: options.tls ?? false,
-      requestTimeoutMs: options.requestTimeoutMs ?? 15_000,
-      ...(options.serverName !== undefined ? { serverName: options.serverName } : {}),
-    });
+    this.#endpoint = new Endpoint(endpointOptions(options, { host: V2_DEFAULT_HOST, tls: false }));
   }
 
   get configUrl(): string {
