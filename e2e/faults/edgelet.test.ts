@@ -4,11 +4,10 @@
  * last good state throughout, and end converged on the newest config with nothing lost.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { EdgeletSource, EdgeletV1Client } from '../../controller/sources/edgelet/index.js';
-import { createLog } from '../../controller/log.js';
 import { revisionOf } from '../../controller/sources/file-source.js';
 import { FakeEdgelet } from '../fake-edgelet/fake-edgelet.js';
 import { GOOD, goodText } from '../hostile/catalogue-config.js';
+import { edgeletSourceFor } from '../hostile/support/edgelet-source.js';
 import { Rig, stateOf } from '../hostile/support/rig.js';
 import { tally } from '../hostile/support/tally.js';
 import { CYCLES } from './support/cycles.js';
@@ -28,16 +27,7 @@ afterEach(async () => {
 
 async function start(): Promise<{ fake: FakeEdgelet; rig: Rig }> {
   const f = (fake = await FakeEdgelet.start({ config: GOOD }));
-  const api = new EdgeletV1Client({ microserviceUid: f.uuid, host: '127.0.0.1', port: f.port, tokenDir: f.tokenDir, requestTimeoutMs: 1000 });
-  const source = new EdgeletSource({
-    api,
-    log: createLog({ level: 'error', json: true, write: () => undefined }),
-    pollIntervalMs: 0,
-    readAttempts: 1,
-    reconnectInitialMs: 20,
-    reconnectMaxMs: 250,
-    coalesceMs: 20,
-  });
+  const source = edgeletSourceFor(f, { requestTimeoutMs: 1000, reconnectMaxMs: 250 });
   const r = (rig = await Rig.start({ config: goodText(), source }));
   await r.waitConverged(revisionOf(goodText()));
   return { fake: f, rig: r };

@@ -6,12 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DesiredState } from '../../schemas/index.js';
-import { EdgeletSource, EdgeletV1Client } from '../../controller/sources/edgelet/index.js';
-import { createLog } from '../../controller/log.js';
 import { revisionOf } from '../../controller/sources/file-source.js';
 import { FakeEdgelet } from '../fake-edgelet/fake-edgelet.js';
 import { GOOD, goodText } from './catalogue-config.js';
 import { EDGELET_CASES } from './catalogue-edgelet.js';
+import { edgeletSourceFor } from './support/edgelet-source.js';
 import { Rig, stateOf, waitFor, type RouterSnapshot } from './support/rig.js';
 import { tally } from './support/tally.js';
 
@@ -23,16 +22,7 @@ const goodRevision = revisionOf(goodText());
 
 beforeAll(async () => {
   fake = await FakeEdgelet.start({ config: GOOD });
-  const api = new EdgeletV1Client({ microserviceUid: fake.uuid, host: '127.0.0.1', port: fake.port, tokenDir: fake.tokenDir });
-  const source = new EdgeletSource({
-    api,
-    log: createLog({ level: 'error', json: true, write: () => undefined }),
-    pollIntervalMs: 0,
-    readAttempts: 1,
-    reconnectInitialMs: 20,
-    reconnectMaxMs: 200,
-    coalesceMs: 20,
-  });
+  const source = edgeletSourceFor(fake, { reconnectMaxMs: 200 });
   rig = await Rig.start({ config: goodText(), source });
   goodState = stateOf(goodText());
   await rig.waitConverged(goodRevision);
