@@ -164,8 +164,8 @@ describe('Reconciler pass', () => {
     const { reconciler, source, status } = await setup();
     source.text = text(tcp('a', 20001));
     await reconciler.reconcile({ id: 1, reasons: [] });
-    const bad = Array.from({ length: MAX_REPORTED_ISSUES + 50 }, (_, i) => ({ kind: 'tcpListener' as const, name: `bad-${i}`, attributes: { port: '0' } }));
-    source.text = JSON.stringify([['router', { id: 'r', mode: 'edge' }], ...bad.map((e) => ['tcpListener', { name: e.name, port: '0' }])]);
+    const bad = Array.from({ length: MAX_REPORTED_ISSUES + 50 }, (_, i) => ['tcpListener', { name: `bad-${i}`, port: '0' }]);
+    source.text = JSON.stringify([['router', { id: 'r', mode: 'edge' }], ...bad]);
     await reconciler.reconcile({ id: 2, reasons: [] });
     const errors = status.document.rejected?.errors ?? [];
     expect(errors).toHaveLength(MAX_REPORTED_ISSUES + 1);

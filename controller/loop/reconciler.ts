@@ -231,7 +231,8 @@ export class Reconciler {
     const { management, status } = this.#o;
     const now = performance.now();
     const full = now - this.#lastFullRead >= (this.#o.fullReadEveryMs ?? 0);
-    const kinds = full ? ENTITY_KINDS : ENTITY_KINDS.filter((k) => this.#seen.has(k) || desired.entities.some((e) => e.kind === k));
+    const inUse = new Set(desired.entities.map((e) => e.kind));
+    const kinds = full ? ENTITY_KINDS : ENTITY_KINDS.filter((k) => this.#seen.has(k) || inUse.has(k));
     try {
       const actual = await readActual(management, kinds);
       if (full) this.#lastFullRead = now;
