@@ -17,8 +17,29 @@ describe('loadSettings', () => {
       restartPolicy: 'auto',
       ignoreNames: ['auto-mesh*'],
       logLevel: 'info',
+      managementAuth: 'mtls',
+      configMaxBytes: 4 * 1024 * 1024,
+      configMaxEntities: 20_000,
     });
     expect(s.routerUrl).toBeUndefined();
+  });
+
+  it('takes the attach-mode TLS files only with an amqps:// ROUTER_URL, and a certificate only with its key', () => {
+    const files = { ROUTER_TLS_CA: '/c/ca.pem', ROUTER_TLS_CERT: '/c/cert.pem', ROUTER_TLS_KEY: '/c/key.pem' };
+    expect(loadSettings({ ROUTER_URL: 'amqps://router:5671', ...files })).toMatchObject({ routerTlsCa: '/c/ca.pem', routerTlsCert: '/c/cert.pem', routerTlsKey: '/c/key.pem' });
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadSettings(env);
+        return [];
+      } catch (error) {
+        return (error as SettingsError).problems.map((p) => `${p.variable}: ${p.message}`);
+      }
+    };
+    expect(problems({ ROUTER_URL: 'amqp://router:5672', ROUTER_TLS_CA: '/c/ca.pem' })).toEqual(['ROUTER_TLS_CA: needs an amqps:// ROUTER_URL (attach mode over TLS)']);
+    expect(problems({ ROUTER_TLS_CERT: '/c/cert.pem', ROUTER_TLS_KEY: '/c/key.pem' })).toHaveLength(2);
+    expect(problems({ ROUTER_URL: 'amqps://router:5671', ROUTER_TLS_CERT: '/c/cert.pem' })).toEqual(['ROUTER_TLS_KEY: is required with ROUTER_TLS_CERT']);
+    expect(problems({ ROUTER_URL: 'amqps://router:5671', ROUTER_TLS_KEY: '/c/key.pem' })).toEqual(['ROUTER_TLS_CERT: is required with ROUTER_TLS_KEY']);
+    expect(problems({ MGMT_AUTH: 'password' })).toEqual(['MGMT_AUTH: expected one of mtls, none']);
   });
 
   it('reads and coerces variables; iofog is an alias of pot; kubernetes boots from its own file', () => {

@@ -92,8 +92,25 @@ export function loadSettings(
   if (typeof url === 'string' && problems.every((p) => p.variable !== 'ROUTER_URL') && !hasHost(url)) {
     problems.push({ variable: 'ROUTER_URL', value: url, message: 'expected amqp://host:port or amqps://host:port' });
   }
+  problems.push(...routerTlsProblems(raw, env));
   if (problems.length > 0) throw new SettingsError(problems);
   return raw as Settings;
+}
+
+/** The attach-mode TLS files only make sense together (cert with key) and with an amqps:// ROUTER_URL. */
+function routerTlsProblems(raw: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>): SettingsError['problems'] {
+  const problems: SettingsError['problems'][number][] = [];
+  const given = (['ROUTER_TLS_CA', 'ROUTER_TLS_CERT', 'ROUTER_TLS_KEY'] as const).filter((v) => env[v] !== undefined && env[v] !== '');
+  if (given.length === 0) return problems;
+  const url = raw['routerUrl'];
+  if (typeof url !== 'string' || !url.startsWith('amqps://')) {
+    for (const v of given) problems.push({ variable: v, value: env[v], message: 'needs an amqps:// ROUTER_URL (attach mode over TLS)' });
+  }
+  if (given.includes('ROUTER_TLS_CERT') !== given.includes('ROUTER_TLS_KEY')) {
+    const [missing, with_] = given.includes('ROUTER_TLS_CERT') ? ['ROUTER_TLS_KEY', 'ROUTER_TLS_CERT'] : ['ROUTER_TLS_CERT', 'ROUTER_TLS_KEY'];
+    problems.push({ variable: missing, value: undefined, message: `is required with ${with_}` });
+  }
+  return problems;
 }
 
 function hasHost(url: string): boolean {

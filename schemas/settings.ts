@@ -9,6 +9,8 @@ export const PLATFORMS = ['pot', 'iofog', 'kubernetes'] as const;
 export const RESTART_POLICIES = ['auto', 'never'] as const;
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export const EDGELET_APIS = ['auto', 'v1', 'v2'] as const;
+/** How the management listener of a supervised router is protected (see controller/tls/management-credentials.ts). */
+export const MANAGEMENT_AUTHS = ['mtls', 'none'] as const;
 /** How far `oldestValidOrdinal` follows a certificate rotation (see reconcilers/ssl-profiles.ts). */
 export const OLDEST_VALID_ORDINALS = ['keep', 'previous', 'current'] as const;
 
@@ -151,6 +153,31 @@ export const SETTINGS: readonly SettingDefinition[] = [
     description: 'Port of the management listener the controller adds to the boot file (bound to 127.0.0.1 only).',
   },
   {
+    env: 'MGMT_AUTH',
+    key: 'managementAuth',
+    type: 'enum',
+    default: 'mtls',
+    description: 'Supervised: `mtls` makes the management listener require TLS and a client certificate (SASL EXTERNAL) from a CA generated at every start, so only this controller can use it; `none` is an anonymous listener (still loopback only).',
+  },
+  {
+    env: 'ROUTER_TLS_CA',
+    key: 'routerTlsCa',
+    type: 'string',
+    description: 'Attach mode with an `amqps://` `ROUTER_URL`: PEM file of the CA that signed the router\'s certificate. Default: Node\'s built-in CAs.',
+  },
+  {
+    env: 'ROUTER_TLS_CERT',
+    key: 'routerTlsCert',
+    type: 'string',
+    description: 'Attach mode: PEM client certificate presented to the router (SASL EXTERNAL). Needs `ROUTER_TLS_KEY`.',
+  },
+  {
+    env: 'ROUTER_TLS_KEY',
+    key: 'routerTlsKey',
+    type: 'string',
+    description: 'Attach mode: PEM private key of `ROUTER_TLS_CERT`.',
+  },
+  {
     env: 'HTTP_PORT',
     key: 'httpPort',
     type: 'integer',
@@ -177,6 +204,20 @@ export const SETTINGS: readonly SettingDefinition[] = [
     type: 'integer',
     default: '100',
     description: 'Quiet time after a file change before a pass starts.',
+  },
+  {
+    env: 'CONFIG_MAX_BYTES',
+    key: 'configMaxBytes',
+    type: 'integer',
+    default: '4194304',
+    description: 'Largest desired config accepted (UTF-8 bytes, 1 KiB – 256 MiB); a bigger one is rejected and the last good state stays applied.',
+  },
+  {
+    env: 'CONFIG_MAX_ENTITIES',
+    key: 'configMaxEntities',
+    type: 'integer',
+    default: '20000',
+    description: 'Most entities a desired config may hold (1 – 1,000,000); more is rejected like a too-big file.',
   },
   {
     env: 'ROUTER_RESTART_POLICY',
@@ -235,10 +276,16 @@ export const SettingsSchema = Type.Object({
   routerBinary: Type.Optional(Type.String({ minLength: 1 })),
   routerUrl: Type.Optional(Type.String({ pattern: '^amqps?://' })),
   managementPort: Type.Integer({ minimum: 1, maximum: 65535 }),
+  managementAuth: Type.Union(MANAGEMENT_AUTHS.map((p) => Type.Literal(p))),
+  routerTlsCa: Type.Optional(Type.String({ minLength: 1 })),
+  routerTlsCert: Type.Optional(Type.String({ minLength: 1 })),
+  routerTlsKey: Type.Optional(Type.String({ minLength: 1 })),
   httpPort: Type.Integer({ minimum: 0, maximum: 65535 }),
   resyncSeconds: Type.Integer({ minimum: 1, maximum: 86400 }),
   fullReadSeconds: Type.Integer({ minimum: 0, maximum: 604800 }),
   debounceMs: Type.Integer({ minimum: 0, maximum: 60000 }),
+  configMaxBytes: Type.Integer({ minimum: 1024, maximum: 268435456 }),
+  configMaxEntities: Type.Integer({ minimum: 1, maximum: 1000000 }),
   restartPolicy: Type.Union(RESTART_POLICIES.map((p) => Type.Literal(p))),
   ignoreNames: Type.Array(Type.String()),
   managementTimeoutMs: Type.Integer({ minimum: 100, maximum: 600000 }),

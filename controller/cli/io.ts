@@ -1,8 +1,34 @@
 /** What every CLI command gets: where to write, how to read files. Tests pass fakes. */
+import { DEFAULT_MAX_BYTES } from '../../schemas/config/index.js';
+import { CONFIG_LIMIT_SETTINGS } from '../config-limits.js';
+import { FileTooLargeError, readBoundedText } from '../fs/read-bounded.js';
+
+export interface ReadFileOptions {
+  /** Largest file read (`CONFIG_MAX_BYTES`); a bigger one fails with a `FileTooLargeError`. */
+  readonly maxBytes: number;
+}
+
 export interface CliIo {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
-  readFile: (path: string) => Promise<string>;
+  readFile: (path: string, options?: ReadFileOptions) => Promise<string>;
+  /** The environment the settings are read from. Default `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * The real `readFile` of the CLI: a file (or a pipe such as `/dev/stdin`) of at most `maxBytes`
+ * (default 4 MiB), as UTF-8; a bigger one fails with a `FileTooLargeError` naming CONFIG_MAX_BYTES
+ * after reading no more than the limit.
+ */
+export function readTextFile(path: string, options: ReadFileOptions = { maxBytes: DEFAULT_MAX_BYTES }): Promise<string> {
+  return readBoundedText(path, { maxBytes: options.maxBytes, limitName: CONFIG_LIMIT_SETTINGS.maxBytes, allowStreams: true });
+}
+
+/** Why a config file could not be read: over CONFIG_MAX_BYTES (said as `loadConfig` says it), or the reason. */
+export function readFailure(error: unknown): string {
+  if (error instanceof FileTooLargeError) return error.describe('the file');
+  return `cannot read the file: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 /** Exit codes shared by the commands (documented in the README and in `--help`). */

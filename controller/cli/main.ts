@@ -3,10 +3,9 @@
  * `iofog-router <command>`: the entry point installed as the package's bin.
  */
 import { realpathSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { EXIT, type CliIo } from './io.js';
+import { EXIT, readTextFile, type CliIo } from './io.js';
 
 type CommandFn = (args: string[], io: CliIo) => Promise<number>;
 
@@ -87,7 +86,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 const io: CliIo = {
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
-  readFile: (path) => readFile(path, 'utf8'),
+  readFile: readTextFile,
+  env: process.env,
 };
 
 /** True when this file is the process's entry (also through the npm bin symlink). */

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../e2e/simulator/index.js';
 import { writeSkrouterdConfig } from '../../schemas/config/index.js';
 import type { DesiredEntity } from '../../schemas/index.js';
+import type { ConfigLimits } from '../config-limits.js';
 import { Metrics } from '../http/metrics.js';
 import { createLog } from '../log.js';
 import { ManagementClient } from '../management/index.js';
@@ -52,7 +53,7 @@ afterEach(async () => {
   await sim?.close();
 });
 
-async function setup(fullReadEveryMs = 0): Promise<{ reconciler: Reconciler; source: TextSource; status: StatusStore; reports: PassReport[]; metrics: Metrics }> {
+async function setup(fullReadEveryMs = 0, loadLimits?: ConfigLimits): Promise<{ reconciler: Reconciler; source: TextSource; status: StatusStore; reports: PassReport[]; metrics: Metrics }> {
   sim = await startSimulator({ boot: { text: text() }, latency: false, port: 0 });
   client = new ManagementClient({ url: sim.url });
   const source = new TextSource();
@@ -68,6 +69,7 @@ async function setup(fullReadEveryMs = 0): Promise<{ reconciler: Reconciler; sou
     planOptions: {},
     fullReadEveryMs,
     onPass: (r) => reports.push(r),
+    ...(loadLimits ? { loadLimits } : {}),
   });
   return { reconciler, source, status, reports, metrics };
 }
@@ -102,6 +104,37 @@ describe('Reconciler pass', () => {
     expect(await tcpNames()).toEqual(['a']);
     expect(status.document.rejected?.errors[0]).toMatchObject({ file: 'desired.json' });
     expect(status.document.rejected?.errors.some((e) => e.path.endsWith('.port'))).toBe(true);
+  });
+
+  it('applies its loadLimits (CONFIG_MAX_BYTES / CONFIG_MAX_ENTITIES): at a limit applied, one over rejected naming the setting', async () => {
+    const three = text(tcp('a', 20001), tcp('b', 20002));
+    // Two entities padded to the size of three: exactly at the byte limit.
+    const bare = text(tcp('a', 20001));
+    const good = `${bare}${' '.repeat(Buffer.byteLength(three) - Buffer.byteLength(bare))}`;
+    const { reconciler, source, status, reports } = await setup(0, { maxBytes: Buffer.byteLength(three), maxEntities: 2 });
+    source.text = good;
+    await reconciler.reconcile({ id: 1, reasons: [] });
+    expect(reports[0]?.result).toBe('converged');
+    source.text = three;
+    await reconciler.reconcile({ id: 2, reasons: [] });
+    expect(reports[1]?.result).toBe('rejected');
+    expect(status.document.rejected?.errors).toEqual([
+      expect.objectContaining({ file: 'desired.json', path: '$', message: '3 entities is more than the limit of 2 (CONFIG_MAX_ENTITIES)' }),
+    ]);
+    source.text = `${good} `;
+    await reconciler.reconcile({ id: 3, reasons: [] });
+    expect(status.document.rejected?.errors).toEqual([
+      expect.objectContaining({ file: 'desired.json', message: `the file is ${Buffer.byteLength(good) + 1} bytes, more than the limit of ${Buffer.byteLength(good)} (CONFIG_MAX_BYTES)` }),
+    ]);
+    expect(await tcpNames()).toEqual(['a']);
+    expect(reconciler.revision).toBe(revisionOf(good));
+  });
+
+  it('names CONFIG_MAX_ENTITIES with its default when no loadLimits are given', async () => {
+    const { reconciler, source, status } = await setup();
+    source.text = text(...Array.from({ length: 20_000 }, (_, i) => tcp(`t${i}`, 1000 + (i % 60000))));
+    await expect(reconciler.reconcile({ id: 1, reasons: [] })).rejects.toBeInstanceOf(TerminalError);
+    expect(status.document.rejected?.errors[0]?.message).toBe('20001 entities is more than the limit of 20000 (CONFIG_MAX_ENTITIES)');
   });
 
   it('is terminal when the first input is invalid (nothing to hold the router to)', async () => {

@@ -17,6 +17,7 @@ import type { Management } from '../../reconcilers/management.js';
 import { plan as planPass } from '../../reconcilers/plan.js';
 import type { ActualState, Plan, PlanOptions } from '../../reconcilers/plan-types.js';
 import type { HeldBackEntity, SslResolution } from '../../reconcilers/ssl-profiles.js';
+import { configLoadOptions, type ConfigLimits } from '../config-limits.js';
 import type { Metrics } from '../http/metrics.js';
 import { errorFields, type Log } from '../log.js';
 import type { DesiredSource } from '../sources/source.js';
@@ -45,6 +46,11 @@ export interface ReconcilerOptions {
   readonly sslProfiles?: { resolve(state: DesiredState, actual: ActualState): Promise<SslResolution> };
   /** A pass planned and applied (or was refused): what it planned and how it ended. */
   readonly onPass?: (report: PassReport) => void;
+  /**
+   * Limits on the desired config (`CONFIG_MAX_BYTES`, `CONFIG_MAX_ENTITIES`); a config over one is
+   * rejected like any invalid input. Default `DEFAULT_CONFIG_LIMITS` (4 MiB, 20,000).
+   */
+  readonly loadLimits?: ConfigLimits;
 }
 
 export interface PassReport {
@@ -167,7 +173,7 @@ export class Reconciler {
     }
     const loaded: ReturnType<typeof loadConfig> = snapshot.unusable
       ? { ok: false, errors: [{ file: snapshot.file, path: '$', message: snapshot.unusable, severity: 'error' }], warnings: [] }
-      : loadConfig(snapshot.text, { file: snapshot.file });
+      : loadConfig(snapshot.text, configLoadOptions(snapshot.file, this.#o.loadLimits));
     if (loaded.ok) {
       status.clear('rejected');
       this.#reportedRejection = undefined;

@@ -101,16 +101,31 @@ describe('FileSource', () => {
     const dir = await mkdtemp(join(tmpdir(), 'fsrc-'));
     const fifo = join(dir, 'fifo.json');
     execFileSync('mkfifo', [fifo]);
-    await expect(new FileSource({ file: fifo }).read()).rejects.toThrow(`cannot read ${fifo}: not a regular file`);
-    await expect(new FileSource({ file: dir }).read()).rejects.toThrow(`cannot read ${dir}: not a regular file`);
+    await expect(new FileSource({ file: fifo }).read()).rejects.toThrow(`cannot read ${fifo}: not a regular file (a FIFO)`);
+    await expect(new FileSource({ file: dir }).read()).rejects.toThrow(`cannot read ${dir}: not a regular file (a directory)`);
     const huge = join(dir, 'huge.json');
     await truncate(huge, DEFAULT_MAX_BYTES + 1).catch(async () => {
       await writeFile(huge, '');
       await truncate(huge, DEFAULT_MAX_BYTES + 1);
     });
     const snapshot = await new FileSource({ file: huge }).read();
-    expect(snapshot.unusable).toBe(`the file is ${DEFAULT_MAX_BYTES + 1} bytes, more than the limit of ${DEFAULT_MAX_BYTES}`);
+    expect(snapshot.unusable).toBe(`the file is ${DEFAULT_MAX_BYTES + 1} bytes, more than the limit of ${DEFAULT_MAX_BYTES} (CONFIG_MAX_BYTES)`);
     expect(snapshot.text).toBe('');
+  });
+
+  it('takes its size limit from the maxBytes option (CONFIG_MAX_BYTES): at the limit read, one byte over rejected', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fsrc-'));
+    const file = join(dir, 'skrouterd.json');
+    const text = `[${' '.repeat(1022)}]`;
+    await writeFile(file, text);
+    const atLimit = await new FileSource({ file, maxBytes: 1024 }).read();
+    expect(atLimit).toMatchObject({ text, file });
+    expect(atLimit.unusable).toBeUndefined();
+    const over = await new FileSource({ file, maxBytes: 1023 }).read();
+    expect(over).toMatchObject({ text: '', file, unusable: 'the file is 1024 bytes, more than the limit of 1023 (CONFIG_MAX_BYTES)' });
+    // The revision of a refused file follows its size and time, so a change of it is still seen.
+    await writeFile(file, `${text} `);
+    expect((await new FileSource({ file, maxBytes: 1023 }).read()).revision).not.toBe(over.revision);
   });
 
   it('marks a file that is not UTF-8 as unusable instead of decoding it lossily', async () => {

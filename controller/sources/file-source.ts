@@ -15,10 +15,12 @@
  */
 import { createHash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { DEFAULT_MAX_BYTES } from '../../schemas/config/index.js';
+import { CONFIG_LIMIT_SETTINGS } from '../config-limits.js';
+import { FileTooLargeError, readBounded } from '../fs/read-bounded.js';
 import type { DesiredSource, SourceSnapshot } from './source.js';
 
 /** Delay of the second look after an event (well past chokidar's throttle window). */
@@ -30,11 +32,14 @@ export interface FileSourceOptions {
   readonly file: string;
   /** Quiet time before a change triggers a pass. Default 100 ms. */
   readonly debounceMs?: number;
+  /** Largest file read (`CONFIG_MAX_BYTES`); a bigger one is not read but rejected. Default {@link DEFAULT_MAX_BYTES} (4 MiB). */
+  readonly maxBytes?: number;
 }
 
 export class FileSource implements DesiredSource {
   readonly #file: string;
   readonly #debounceMs: number;
+  readonly #maxBytes: number;
   #watcher: FSWatcher | undefined;
   #timer: NodeJS.Timeout | undefined;
   #settleTimer: NodeJS.Timeout | undefined;
@@ -45,6 +50,7 @@ export class FileSource implements DesiredSource {
   constructor(options: FileSourceOptions) {
     this.#file = options.file;
     this.#debounceMs = options.debounceMs ?? 100;
+    this.#maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   }
 
   describe(): { kind: string; location: string } {
@@ -59,21 +65,20 @@ export class FileSource implements DesiredSource {
   }
 
   /**
-   * Only a regular file of at most {@link DEFAULT_MAX_BYTES} is read: a FIFO would block a libuv
-   * thread for ever, and a huge file or `/dev/zero` would cost its size in memory.
+   * Only a regular file of at most `maxBytes` is read (see {@link readBounded}): a FIFO would
+   * block a libuv thread for ever, and a huge file or `/dev/zero` would cost its size in memory.
+   * A file over the limit is not an error of reading but an input to reject, naming the setting.
    */
   async #load(): Promise<SourceSnapshot> {
     const file = this.#file;
     let bytes: Buffer;
     try {
-      const info = await stat(file);
-      if (!info.isFile()) throw new Error('not a regular file');
-      if (info.size > DEFAULT_MAX_BYTES) {
-        const reason = `the file is ${info.size} bytes, more than the limit of ${DEFAULT_MAX_BYTES}`;
-        return { text: '', file, revision: revisionOf(`${info.size}:${info.mtimeMs}`), unusable: reason };
-      }
-      bytes = await readFile(file);
+      bytes = await readBounded(file, { maxBytes: this.#maxBytes, limitName: CONFIG_LIMIT_SETTINGS.maxBytes });
     } catch (error) {
+      if (error instanceof FileTooLargeError) {
+        const revision = revisionOf(`${error.size ?? 'over'}:${error.stats?.mtimeMs ?? ''}:${error.limit}`);
+        return { text: '', file, revision, unusable: error.describe('the file') };
+      }
       throw new FileReadError(file, error instanceof Error ? error.message : String(error), error);
     }
     const text = bytes.toString('utf8');

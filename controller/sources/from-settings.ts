@@ -6,7 +6,9 @@ import { FileSource } from './file-source.js';
 import type { DesiredSource } from './source.js';
 
 export async function sourceFromSettings(settings: Settings, log: Log): Promise<DesiredSource> {
-  if (settings.platform === 'kubernetes') return new FileSource({ file: settings.configFile, debounceMs: settings.debounceMs });
+  if (settings.platform === 'kubernetes') {
+    return new FileSource({ file: settings.configFile, debounceMs: settings.debounceMs, maxBytes: settings.configMaxBytes });
+  }
   // Loaded only in pot mode: ky, ws and the Edgelet clients cost memory a kubernetes controller does not need.
   const { EdgeletError, EdgeletSource, createAgentApi } = await import('./edgelet/index.js');
   try {
@@ -15,6 +17,7 @@ export async function sourceFromSettings(settings: Settings, log: Log): Promise<
       fallbackHosts: settings.edgeletFallbackHosts,
       port: settings.edgeletPort,
       tokenDir: settings.edgeletTokenDir,
+      maxConfigBytes: settings.configMaxBytes,
       ...(settings.microserviceUid !== undefined ? { microserviceUid: settings.microserviceUid } : {}),
       ...(settings.selfName !== undefined ? { selfName: settings.selfName } : {}),
       ...(settings.edgeletHost !== undefined ? { host: settings.edgeletHost } : {}),

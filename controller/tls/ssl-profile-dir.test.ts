@@ -1,9 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MAX_MATERIAL_BYTES } from '../fs/read-bounded.js';
 import { createLog } from '../log.js';
 import { SslProfileDirectory } from './ssl-profile-dir.js';
 import { scanProfileDirectory } from './ssl-profile-scan.js';
@@ -129,6 +131,30 @@ describe('scanProfileDirectory', () => {
     await writeProfile(root, 'p', files);
     const material = (await scanProfileDirectory(root)).materials.get('p');
     expect(material && 'missing' in material ? material.missing : '').toMatch(reason);
+  });
+
+  it('reads a file of exactly MAX_MATERIAL_BYTES (1 MiB), and holds back a profile with one byte more, naming the file and the limit', async () => {
+    const root = await tempDir();
+    // Text before the PEM block is allowed (and skipped) by PEM readers.
+    const padded = (size: number) => `${'#'.repeat(size - CA.length - 1)}\n${CA}`;
+    expect(Buffer.byteLength(padded(MAX_MATERIAL_BYTES))).toBe(MAX_MATERIAL_BYTES);
+    await writeProfile(root, 'at-limit', { 'ca.crt': padded(MAX_MATERIAL_BYTES) });
+    await writeProfile(root, 'over', { 'ca.crt': padded(MAX_MATERIAL_BYTES + 1) });
+    await writeProfile(root, 'big-cert', { 'ca.crt': CA, 'tls.crt': padded(2 * MAX_MATERIAL_BYTES), 'tls.key': KEY });
+    const { materials } = await scanProfileDirectory(root);
+    expect(materials.get('at-limit')).toHaveProperty('hash');
+    expect(materials.get('over')).toEqual({ missing: `${join(root, 'over/ca.crt')} is 1048577 bytes, more than the limit of 1048576 bytes` });
+    expect(materials.get('big-cert')).toEqual({ missing: `${join(root, 'big-cert/tls.crt')} is 2097152 bytes, more than the limit of 1048576 bytes` });
+  });
+
+  it('holds back a profile whose key is a FIFO without blocking the scan', async () => {
+    const root = await tempDir();
+    await writeProfile(root, 'p', { 'ca.crt': CA, 'tls.crt': CERT });
+    execFileSync('mkfifo', [join(root, 'p/tls.key')]);
+    await writeProfile(root, 'q', { 'ca.crt': CA });
+    const { materials } = await scanProfileDirectory(root);
+    expect(materials.get('p')).toEqual({ missing: `${join(root, 'p/tls.key')} is not a regular file (a FIFO)` });
+    expect(materials.get('q')).toHaveProperty('hash');
   });
 
   it.skipIf(process.getuid?.() === 0)('marks an unreadable file as missing', async () => {

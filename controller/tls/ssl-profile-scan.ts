@@ -5,13 +5,16 @@
  * Safety: only plain names are profiles (no separators, no `..`, no hidden names; the
  * `..data`/`..<timestamp>` entries of a Kubernetes secret volume are skipped as hidden), and every
  * file must resolve, through any symlinks, to a place inside the profile directory: a secret
- * volume's `ca.crt -> ..data/ca.crt` is fine, a link to `/etc/shadow` is not. File contents are
- * hashed and checked for shape, never logged or put in a message.
+ * volume's `ca.crt -> ..data/ca.crt` is fine, a link to `/etc/shadow` is not. Each file is read
+ * only when it is a regular file of at most {@link MAX_MATERIAL_BYTES} (1 MiB; a real bundle is tens
+ * of KiB): a FIFO would block the scan, a mistaken mount cost its size at every scan. File
+ * contents are hashed and checked for shape, never logged or put in a message.
  */
 import { createHash, createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { isValidProfileName, type ProfileMaterial } from '../../reconcilers/ssl-profiles.js';
+import { FileTooLargeError, MAX_MATERIAL_BYTES, NotRegularFileError, readBounded } from '../fs/read-bounded.js';
 
 export interface ScanResult {
   readonly materials: ReadonlyMap<string, ProfileMaterial>;
@@ -85,8 +88,10 @@ async function readProfile(rootReal: string, profileDir: string): Promise<Profil
     }
     if (!inside(rootReal, real)) return { missing: `${path} is a link that leaves the profile directory` };
     try {
-      contents.set(file, await readFile(real));
+      contents.set(file, await readBounded(real, { maxBytes: MAX_MATERIAL_BYTES }));
     } catch (error) {
+      if (error instanceof FileTooLargeError) return { missing: error.describe(path) };
+      if (error instanceof NotRegularFileError && error.code === undefined) return { missing: `${path} is ${error.message}` };
       return { missing: `${path} cannot be read (${code(error)})` };
     }
   }

@@ -7,6 +7,7 @@
  * URL of the router under test, `{good}` a valid config file.
  */
 import { EXIT } from '../../controller/cli/io.js';
+import { goodText } from './catalogue-config.js';
 
 export interface CliCase {
   readonly id: string;
@@ -23,6 +24,14 @@ export interface CliCase {
 }
 
 const BAD_JSON = '[["router", {"id": "r1"}],]';
+/** The good config padded with blanks to 2 KiB: valid, but over a CONFIG_MAX_BYTES of 1024. */
+const GOOD_2KIB = goodText().padEnd(2048, ' ');
+
+/** A command line run with settings in its environment. */
+const withEnv = (id: string, title: string, args: string[], env: Record<string, string>, exit: number, expect: string, files?: Record<string, string>): CliCase => ({
+  ...cli(id, title, args, exit, expect, files),
+  env,
+});
 
 const cli = (id: string, title: string, args: string[], exit: number, expect: string, files?: Record<string, string>): CliCase => ({
   id: `cli-${id}`,
@@ -62,6 +71,12 @@ export const CLI_CASES: readonly CliCase[] = [
   cli('validate-shell-name', 'a file name with a command substitution', ['validate', '{dir}/$(touch pwned).json'], EXIT.invalid, 'cannot read the file'),
   cli('validate-wrong-format', 'an array forced as PoT', ['validate', '{good}', '--format', 'pot'], EXIT.invalid, 'a PoT router config is a JSON object'),
   cli('validate-json-bad', 'validate --json on a bad file', ['validate', '{dir}/bad.json', '--json'], EXIT.invalid, '"ok": false', { 'bad.json': BAD_JSON }),
+  // The config limits apply to validate and plan as to the controller, from the same variables.
+  withEnv('validate-over-max-bytes', 'validate a 2 KiB file with CONFIG_MAX_BYTES=1024', ['validate', '{dir}/big.json'], { CONFIG_MAX_BYTES: '1024' }, EXIT.invalid, 'big.json: error: $: the file is 2048 bytes, more than the limit of 1024 (CONFIG_MAX_BYTES)', { 'big.json': GOOD_2KIB }),
+  withEnv('validate-over-max-entities', 'validate 9 entities with CONFIG_MAX_ENTITIES=3', ['validate', '{good}', '--json'], { CONFIG_MAX_ENTITIES: '3' }, EXIT.invalid, '9 entities is more than the limit of 3 (CONFIG_MAX_ENTITIES)'),
+  withEnv('validate-bad-max-bytes', 'validate with CONFIG_MAX_BYTES=4MiB', ['validate', '{good}'], { CONFIG_MAX_BYTES: '4MiB' }, EXIT.config, 'CONFIG_MAX_BYTES="4MiB": expected a whole number'),
+  cli('validate-dev-zero', 'validate /dev/zero (endless: read up to the limit only)', ['validate', '/dev/zero'], EXIT.invalid, 'the file is more than the limit of 4194304 (CONFIG_MAX_BYTES)'),
+  withEnv('plan-over-max-bytes', 'plan a 2 KiB config with CONFIG_MAX_BYTES=1024', ['plan', '--config', '{dir}/big.json', '--against', '{good}'], { CONFIG_MAX_BYTES: '1024' }, EXIT.invalid, 'the file is 2048 bytes, more than the limit of 1024 (CONFIG_MAX_BYTES)', { 'big.json': GOOD_2KIB }),
   cli('plan-no-config', 'plan without --config', ['plan', '--against', '{good}'], EXIT.usage, 'missing --config FILE'),
   cli('plan-no-target', 'plan with neither --against nor --router', ['plan', '--config', '{good}'], EXIT.usage, 'give one of --against FILE2 and --router URL'),
   cli('plan-both-targets', 'plan with both --against and --router', ['plan', '--config', '{good}', '--against', '{good}', '--router', '{router}'], EXIT.usage, 'give one of'),
@@ -96,6 +111,9 @@ export const CLI_CASES: readonly CliCase[] = [
   setting('EDGELET_API', 'v3', 'expected one of auto, v1, v2'),
   setting('EDGELET_PORT', '0', ''),
   setting('EDGELET_POLL_SECONDS', '-1', ''),
+  setting('CONFIG_MAX_BYTES', '1000', 'must be greater or equal to 1024'),
+  setting('CONFIG_MAX_BYTES', '1073741824', 'must be less or equal to 268435456'),
+  setting('CONFIG_MAX_ENTITIES', '0', 'must be greater or equal to 1'),
   setting('SSL_OLDEST_VALID_ORDINAL', 'all', 'expected one of keep, previous, current'),
   {
     id: 'setting-several',

@@ -218,3 +218,24 @@ export const CONFIG_CASES: readonly ConfigCase[] = [
   fsCase('sparse-64MiB', 'a 64 MiB file of zero bytes', { fs: 'sparse-64MiB' }, 'more than the limit of 4194304'),
   fsCase('unreadable', 'a file without read permission (skipped as root)', { fs: 'unreadable' }, 'EACCES'),
 ];
+
+/**
+ * The limits as settings: a controller run with CONFIG_MAX_BYTES and CONFIG_MAX_ENTITIES lowered
+ * in its environment ({@link LIMIT_ENV}) holds every desired config to them, naming the setting.
+ * The good config (9 entities, about 1.2 KiB) is within both.
+ */
+export const LIMIT_ENV: Readonly<Record<string, string>> = { CONFIG_MAX_BYTES: '4096', CONFIG_MAX_ENTITIES: '12' };
+
+const addresses = (n: number): Entry[] => Array.from({ length: n }, (_, i) => ['address', { name: `limit-${i}`, prefix: `limit-${i}` }] as const);
+
+export const LIMIT_CASES: readonly ConfigCase[] = [
+  fsCase('over-CONFIG_MAX_BYTES', 'the good file padded to 4,097 bytes with CONFIG_MAX_BYTES=4096', `${good}`.padEnd(4097, ' '), 'the file is 4097 bytes, more than the limit of 4096 (CONFIG_MAX_BYTES)'),
+  sk('over-CONFIG_MAX_ENTITIES', '13 entities with CONFIG_MAX_ENTITIES=12', plus(...addresses(4)), '13 entities is more than the limit of 12 (CONFIG_MAX_ENTITIES)', '$'),
+  po(
+    'over-CONFIG_MAX_ENTITIES',
+    'a PoT config of 13 entities with CONFIG_MAX_ENTITIES=12',
+    pot({ addresses: Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`a${i}`, { name: `limit-${i}`, prefix: `limit-${i}` }])) }),
+    '13 entities is more than the limit of 12 (CONFIG_MAX_ENTITIES)',
+    '$',
+  ),
+];

@@ -71,12 +71,25 @@ export const EDGELET_CASES: readonly EdgeletCase[] = [
   },
   reply('403', 'a 403 (RBAC)', 403, { success: false, error: { code: 'FORBIDDEN', message: 'not allowed' } }, '403 FORBIDDEN'),
   reply('404', 'a 404 (no config stored)', 404, { success: false, error: { code: 'NOT_FOUND', message: 'microservice config not found' } }, '404 NOT_FOUND'),
-  reply('huge', 'a 17 MiB reply (refused, naming the limit)', 200, `{"x": "${'x'.repeat(17 * 1024 * 1024)}"}`, 'larger than 16777216 bytes'),
+  // Resource bounds: a reply may be 2 × CONFIG_MAX_BYTES + 64 KiB (8 MiB + 64 KiB); the config in it CONFIG_MAX_BYTES (4 MiB).
+  reply('huge', 'a 17 MiB reply (refused before it is buffered, naming the limit)', 200, `{"x": "${'x'.repeat(17 * 1024 * 1024)}"}`, 'more than the limit of 8454144 bytes (2 × CONFIG_MAX_BYTES 4194304 + 64 KiB for the envelope)'),
+  rejected(
+    'config-over-4MiB',
+    'a reply within its limit carrying a config of 4 MiB + 1 byte',
+    `{"metadata": {"id": "r", "mode": "interior"}, "x": "${'x'.repeat(4 * 1024 * 1024 + 1 - 54)}"}`,
+    'the file is 4194305 bytes, more than the limit of 4194304 (CONFIG_MAX_BYTES)',
+  ),
   rejected('bad-port', 'a config with port 70000', { metadata: { id: 'r', mode: 'interior' }, listeners: { l: { name: 'l', port: 70000 } } }, 'must be a port'),
   rejected('list-listeners', 'a config with listeners as a list', { metadata: { id: 'r', mode: 'interior' }, listeners: [{ name: 'l', port: 1 }] }, 'older list form is not supported'),
   rejected('deep', 'a config nested 50,000 deep', `${'['.repeat(50_000)}${']'.repeat(50_000)}`, 'no "router" entity'),
   rejected('injection', 'a router id with a command substitution', { metadata: { id: '$(reboot)', mode: 'interior' } }, '"$"'),
   files('token-empty', 'an empty token file', 'is empty', (fake) => projectFiles(fake.tokenDir, { token: '\n', 'ca.crt': TEST_CA_PEM })),
   files('token-missing', 'no token file', 'cannot read', (fake) => rm(join(fake.tokenDir, 'token'), { force: true })),
+  files('token-2MiB', 'a 2 MiB token file (refused unread: at most 1 MiB)', 'is 2097152 bytes, more than the limit of 1048576 bytes', (fake) =>
+    projectFiles(fake.tokenDir, { token: 't'.repeat(2 * 1024 * 1024), 'ca.crt': TEST_CA_PEM }),
+  ),
+  files('ca-2MiB', 'a 2 MiB ca.crt (refused unread: at most 1 MiB)', 'ca.crt is 2097152 bytes, more than the limit of 1048576 bytes', (fake) =>
+    projectFiles(fake.tokenDir, { token: fake.token, 'ca.crt': TEST_CA_PEM + '#'.repeat(2 * 1024 * 1024 - Buffer.byteLength(TEST_CA_PEM)) }),
+  ),
   files('ca-not-pem', 'a ca.crt that is not PEM', 'holds no PEM certificate', (fake) => projectFiles(fake.tokenDir, { token: fake.token, 'ca.crt': 'not a certificate' })),
 ];

@@ -4,9 +4,11 @@
  * names with `..`. Each entry changes the directory on disk; the controller must hold the
  * profile and its users back (reporting why) and leave what the router has alone.
  */
+import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 
 export interface TlsCase {
   readonly id: string;
@@ -26,6 +28,24 @@ async function replace(path: string, make: (path: string) => Promise<void>): Pro
 }
 
 const otherKey = (): string => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+
+/** A FIFO at `path`: a reader that opens it blocks until a writer comes (none ever does). */
+const fifo = (path: string): Promise<void> => promisify(execFile)('mkfifo', [path]).then(() => undefined);
+
+/** `path`'s own certificate, padded after the PEM block to `bytes` (still a valid PEM file, just too big). */
+async function padded(path: string, bytes: number): Promise<void> {
+  const pem = await readFile(path, 'utf8');
+  await writeFile(`${path}.tmp`, `${pem}${'#'.repeat(bytes - Buffer.byteLength(pem))}`);
+  await rename(`${path}.tmp`, path);
+}
+
+/** A sparse file of `bytes` at `path` (costs no disk; reading it would cost `bytes` of memory). */
+async function sparse(path: string, bytes: number): Promise<void> {
+  const handle = await open(`${path}.tmp`, 'w');
+  await handle.truncate(bytes);
+  await handle.close();
+  await rename(`${path}.tmp`, path);
+}
 
 const entry = (id: string, title: string, expect: string, damage: (certs: string) => Promise<void>): TlsCase => ({
   id: `tls-${id}`,
@@ -49,6 +69,10 @@ export const TLS_CASES: readonly TlsCase[] = [
   entry('key-empty', 'tls.key empty', 'holds no PEM private key', (c) => writeFile(tls(c, 'tls.key'), '')),
   entry('key-mismatch', 'tls.key of another certificate', 'does not match', (c) => writeFile(tls(c, 'tls.key'), otherKey())),
   entry('cert-without-key', 'tls.crt without tls.key', 'tls.crt without tls.key', (c) => rm(tls(c, 'tls.key'))),
+  // Resource bounds: every file of a profile is read only when regular and at most 1 MiB (MAX_MATERIAL_BYTES).
+  entry('cert-2MiB', 'tls.crt padded to 2 MiB', 'tls.crt is 2097152 bytes, more than the limit of 1048576 bytes', (c) => padded(tls(c, 'tls.crt'), 2 * 1024 * 1024)),
+  entry('ca-sparse-64MiB', 'ca.crt a sparse 64 MiB file', 'ca.crt is 67108864 bytes, more than the limit of 1048576 bytes', (c) => sparse(tls(c, 'ca.crt'), 64 * 1024 * 1024)),
+  entry('key-fifo', 'tls.key a FIFO (a read would block for ever)', 'tls.key is not a regular file (a FIFO)', (c) => replace(tls(c, 'tls.key'), fifo)),
   entry('dir-renamed-dotdot', 'the profile directory renamed to ..tls (hidden, not a profile)', "sslProfile 'tls'", (c) => rename(tls(c), join(c, '..tls'))),
   entry('dir-removed', 'the profile directory deleted', "sslProfile 'tls'", (c) => rm(tls(c), { recursive: true })),
 ];

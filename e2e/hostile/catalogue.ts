@@ -5,7 +5,7 @@
  * through the running controller are `config`, `cli`, `tls` and `edgelet` `.test.ts` here.
  */
 import { CLI_CASES } from './catalogue-cli.js';
-import { CONFIG_CASES } from './catalogue-config.js';
+import { CONFIG_CASES, LIMIT_CASES } from './catalogue-config.js';
 import { EDGELET_CASES } from './catalogue-edgelet.js';
 import { TLS_CASES, TLS_PATH_CASES } from './catalogue-tls.js';
 
@@ -24,7 +24,7 @@ function shown(text: string): string {
 }
 
 export const CATALOGUE: readonly CatalogueEntry[] = [
-  ...CONFIG_CASES.map((c) => ({
+  ...[...CONFIG_CASES, ...LIMIT_CASES].map((c) => ({
     id: c.id,
     area: c.area,
     input: typeof c.input === 'string' ? `${c.title}: ${shown(c.input)}` : 'bytes' in c.input ? `${c.title}: ${c.input.bytes.length} bytes` : `${c.title}: ${c.input.fs}`,
@@ -59,4 +59,20 @@ export const REQUIRED: Readonly<Record<string, readonly string[]>> = {
   'oversized websocket frames': ['edgelet-ws-oversized'],
   'empty or missing token file': ['edgelet-token-empty', 'edgelet-token-missing'],
   'CLI': ['cli-unknown-command', 'cli-plan-unreachable', 'setting-several'],
+  'bounds of e2e/hostile/BOUNDS.md': [
+    'file-over-CONFIG_MAX_BYTES',
+    'sk-over-CONFIG_MAX_ENTITIES',
+    'pot-over-CONFIG_MAX_ENTITIES',
+    'cli-validate-over-max-bytes',
+    'cli-validate-over-max-entities',
+    'cli-plan-over-max-bytes',
+    'cli-validate-dev-zero',
+    'edgelet-huge',
+    'edgelet-config-over-4MiB',
+    'edgelet-token-2MiB',
+    'edgelet-ca-2MiB',
+    'tls-cert-2MiB',
+    'tls-ca-sparse-64MiB',
+    'tls-key-fifo',
+  ],
 };

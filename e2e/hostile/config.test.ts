@@ -8,9 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_BYTES } from '../../schemas/config/index.js';
 import type { DesiredState } from '../../schemas/index.js';
 import type { StatusDocument } from '../../controller/loop/status.js';
-import { CONFIG_CASES, GOOD, goodText, type ConfigCase } from './catalogue-config.js';
+import { revisionOf } from '../../controller/sources/file-source.js';
+import { CONFIG_CASES, GOOD, goodText, LIMIT_CASES, LIMIT_ENV, type ConfigCase } from './catalogue-config.js';
 import { makeFileState, permissionsIgnored, writeBytes } from './support/file-states.js';
-import { convergedRig, stateOf, type Rig, type RouterSnapshot } from './support/rig.js';
+import { convergedRig, Rig, stateOf, type RouterSnapshot } from './support/rig.js';
 import { tally } from './support/tally.js';
 
 let rig: Rig;
@@ -27,21 +28,21 @@ afterAll(async () => {
 });
 
 /** Puts the input at the config path; the revision when it is text the controller reads (not over the size limit). */
-async function put(input: ConfigCase['input']): Promise<string | undefined> {
+async function put(input: ConfigCase['input'], on = rig, maxBytes = DEFAULT_MAX_BYTES): Promise<string | undefined> {
   if (typeof input === 'string') {
-    const revision = await rig.write(input);
-    return Buffer.byteLength(input) > DEFAULT_MAX_BYTES ? undefined : revision;
+    const revision = await on.write(input);
+    return Buffer.byteLength(input) > maxBytes ? undefined : revision;
   }
-  if ('bytes' in input) return writeBytes(rig.configFile, input.bytes);
-  await makeFileState(rig.configFile, input.fs);
+  if ('bytes' in input) return writeBytes(on.configFile, input.bytes);
+  await makeFileState(on.configFile, input.fs);
   return undefined;
 }
 
-function errorOf(c: ConfigCase, s: StatusDocument): string {
+function errorOf(c: ConfigCase, s: StatusDocument, on = rig): string {
   if (s.lastPass?.result === 'rejected' && s.rejected) {
     const match = s.rejected.errors.find((e) => e.message.includes(c.expect) && (c.path === undefined || e.path === c.path));
     expect(match, `no error "${c.expect}" at ${c.path ?? '(any path)'} in ${JSON.stringify(s.rejected.errors.slice(0, 5))}`).toBeDefined();
-    expect(match?.file).toBe(rig.configFile);
+    expect(match?.file).toBe(on.configFile);
     return `${match?.path ?? ''}: ${match?.message ?? ''}`;
   }
   expect(s.lastPass?.error).toContain(c.expect);
@@ -94,5 +95,37 @@ describe('hostile configs against the running controller', () => {
     const snap = await rig.snapshot();
     expect(Object.keys(snap)).toContain('listener/after-catalogue');
     expect((await rig.planAgainstRouter(stateOf(edited))).operations).toEqual([]);
+  });
+});
+
+describe('hostile configs against a controller run with CONFIG_MAX_BYTES=4096 and CONFIG_MAX_ENTITIES=12 in its environment', () => {
+  let limited: Rig;
+  let limitedBaseline: RouterSnapshot;
+  const revision = revisionOf(goodText());
+
+  beforeAll(async () => {
+    limited = await Rig.start({ config: goodText(), env: LIMIT_ENV });
+    await limited.waitConverged(revision);
+    limitedBaseline = await limited.snapshot();
+  });
+
+  afterAll(async () => {
+    await limited.close();
+  });
+
+  it.each(LIMIT_CASES.map((c) => [c.id, c] as const))('%s', async (_id, c) => {
+    const before = (await limited.status()).lastPass?.id ?? 0;
+    const written = await put(c.input, limited, Number(LIMIT_ENV['CONFIG_MAX_BYTES']));
+    const s = await limited.waitPassAfterChange(`the pass that reads ${c.id}`, before, (doc) =>
+      doc.lastPass?.result === 'rejected' && (written === undefined || doc.rejected?.revision === written) && doc.rejected?.errors.some((e) => e.message.includes(c.expect)) === true,
+    );
+    // 1. a clear error naming the file and the setting
+    const error = errorOf(c, s, limited);
+    // 2. the router unchanged, 3. the controller running, 4. the last good state applied
+    expect(await limited.snapshot()).toEqual(limitedBaseline);
+    expect(await limited.healthy()).toBe(true);
+    expect(s.source.appliedRevision).toBe(revision);
+    expect((await limited.planAgainstRouter(goodState)).operations).toEqual([]);
+    tally('hostile', c.area, c.id, error);
   });
 });

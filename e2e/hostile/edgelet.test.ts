@@ -58,7 +58,7 @@ describe('hostile Edgelet replies and service-account files against the running 
     expect(error).toContain(c.expect);
     // 2-4. router unchanged, controller alive, last good state applied
     await checkUnchanged();
-    if (c.id.startsWith('edgelet-token') || c.id === 'edgelet-ca-not-pem') await fake.rotateToken();
+    if (c.id.startsWith('edgelet-token') || c.id.startsWith('edgelet-ca-')) await fake.rotateToken();
     await recovered(s.lastPass?.id ?? 0);
     tally('hostile', c.area, c.id, error.slice(0, 200));
   });

@@ -88,7 +88,7 @@ describe('regressions found by the hardening suites', () => {
     try {
       fake.queueReply(200, `{"x": "${'x'.repeat(17 * 1024 * 1024)}"}`);
       const api = new EdgeletV1Client({ microserviceUid: fake.uuid, host: '127.0.0.1', port: fake.port, tokenDir: fake.tokenDir });
-      await expect(api.fetchConfig()).rejects.toThrow(/larger than 16777216 bytes/);
+      await expect(api.fetchConfig()).rejects.toThrow(/more than the limit of 8454144 bytes \(2 × CONFIG_MAX_BYTES 4194304 \+ 64 KiB/);
     } finally {
       await fake.close();
     }

@@ -25,6 +25,12 @@ export interface EntityInput {
 }
 
 /** A canonical entity that remembers where it was written. */
+/** The most entities a config may hold, and what sets it (named in the message). */
+export interface EntityLimit {
+  readonly max: number;
+  readonly name: string;
+}
+
 export interface LocatedEntity {
   readonly kind: EntityKind;
   /** Undefined when the input gave none and none could be derived (already reported). */

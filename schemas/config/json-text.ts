@@ -78,20 +78,29 @@ export function firstSignificant(text: string): string | undefined {
   return /[^ \t\r\n]/.exec(text)?.[0];
 }
 
+/** Length of `text` in UTF-8 bytes, as `Buffer.byteLength` counts it (a lone surrogate is U+FFFD, 3 bytes). */
+export function utf8Length(text: string): number {
+  return utf8Count(text, Infinity);
+}
+
 /** Size in UTF-8 bytes, counted only as far as needed to tell whether it exceeds `limit`. */
 export function utf8LengthExceeds(text: string, limit: number): boolean {
   if (text.length > limit) return true;
   if (text.length * 3 <= limit) return false;
+  return utf8Count(text, limit) > limit;
+}
+
+/** UTF-8 bytes of `text`, stopping as soon as the count passes `limit`. */
+function utf8Count(text: string, limit: number): number {
   let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = 0; i < text.length && bytes <= limit; i++) {
     const code = text.charCodeAt(i);
     if (code < 0x80) bytes += 1;
     else if (code < 0x800) bytes += 2;
-    else if (code >= 0xd800 && code <= 0xdbff) {
+    else if (code >= 0xd800 && code <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
       bytes += 4;
       i++;
     } else bytes += 3;
-    if (bytes > limit) return true;
   }
-  return false;
+  return bytes;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DesiredStateError, formatIssues, loadConfig, loadConfigOrThrow, type LoadResult } from './index.js';
+import { utf8Length, utf8LengthExceeds } from './json-text.js';
 import { interior, pot } from './test-support/reject-table.js';
 
 function ok(result: LoadResult): Extract<LoadResult, { ok: true }> {
@@ -146,6 +147,29 @@ describe('loadConfig: limits and errors', () => {
     expect(fail(load(deepArray)).errors.map((e) => e.path)).toContain('$[0]');
     const deepValue = interior(['listener', { port: 1, openProperties: {} }]).replace('{}', '{"a":'.repeat(50_000) + '1' + '}'.repeat(50_000));
     expect(fail(load(deepValue)).errors[0]?.message).toContain('nested more than 32 levels');
+  });
+
+  it('accepts a text of exactly maxBytes UTF-8 bytes and maxEntities entities; one more of either names the limit and what sets it', () => {
+    const text = interior(['address', { name: 'é', prefix: 'p' }]);
+    const bytes = Buffer.byteLength(text);
+    const limits = { file: 'f.json', limitNames: { maxBytes: 'CONFIG_MAX_BYTES', maxEntities: 'CONFIG_MAX_ENTITIES' } };
+    expect(loadConfig(text, { ...limits, maxBytes: bytes, maxEntities: 2 }).ok).toBe(true);
+    const overBytes = fail(loadConfig(text, { ...limits, maxBytes: bytes - 1 })).errors;
+    expect(overBytes).toEqual([{ file: 'f.json', path: '$', severity: 'error', message: `the file is ${bytes} bytes, more than the limit of ${bytes - 1} (CONFIG_MAX_BYTES)` }]);
+    expect(fail(loadConfig(text, { ...limits, maxEntities: 1 })).errors[0]?.message).toBe('2 entities is more than the limit of 1 (CONFIG_MAX_ENTITIES)');
+    const potText = pot({ listeners: { a: { name: 'a', port: 1 } } });
+    // metadata is one entity (the router), not one per attribute
+    expect(loadConfig(potText, { ...limits, maxEntities: 2 }).ok).toBe(true);
+    expect(fail(loadConfig(potText, { ...limits, maxEntities: 1 })).errors[0]?.message).toBe('2 entities is more than the limit of 1 (CONFIG_MAX_ENTITIES)');
+  });
+
+  it('counts UTF-8 bytes as Buffer.byteLength does, surrogate pairs and lone surrogates included', () => {
+    for (const text of ['', 'a', 'é', '€', '😀', '\ud83d', 'x\ude00y', `${'😀'.repeat(3)}é`]) {
+      expect(utf8Length(text), JSON.stringify(text)).toBe(Buffer.byteLength(text));
+      const bytes = Buffer.byteLength(text);
+      expect(utf8LengthExceeds(text, bytes)).toBe(false);
+      if (bytes > 0) expect(utf8LengthExceeds(text, bytes - 1)).toBe(true);
+    }
   });
 
   it('loadConfigOrThrow throws DesiredStateError with the file, issues and cause', () => {

@@ -9,7 +9,7 @@ import { checkRules } from './check-rules.js';
 import { byPosition, IssueCollector } from './collector.js';
 import { normaliseEntity, type EntityInput, type LocatedEntity } from './entity-input.js';
 import { DesiredStateError, describeValue, type ConfigIssue } from './issues.js';
-import { blankCommentLines, firstSignificant, parseJson, TextLocator, utf8LengthExceeds } from './json-text.js';
+import { blankCommentLines, firstSignificant, parseJson, TextLocator, utf8Length, utf8LengthExceeds } from './json-text.js';
 import { readPot } from './read-pot.js';
 import { readSkrouterd } from './read-skrouterd.js';
 
@@ -24,6 +24,11 @@ export interface LoadOptions {
   readonly maxBytes?: number;
   /** Most entities accepted. Default {@link DEFAULT_MAX_ENTITIES} (20,000). */
   readonly maxEntities?: number;
+  /**
+   * What the messages say sets each limit, e.g. the setting `CONFIG_MAX_BYTES`. Default
+   * `option maxBytes` / `option maxEntities`.
+   */
+  readonly limitNames?: { readonly maxBytes?: string; readonly maxEntities?: string };
 }
 
 export const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
@@ -80,8 +85,9 @@ function load(text: string, options: LoadOptions, issues: IssueCollector): LoadR
     issues.error([], `the config text must be a string, not ${describeValue(text)}`);
     return failed(issues);
   }
+  const names = { maxBytes: options.limitNames?.maxBytes ?? 'option maxBytes', maxEntities: options.limitNames?.maxEntities ?? 'option maxEntities' };
   if (utf8LengthExceeds(text, maxBytes)) {
-    issues.error([], `the file is larger than the limit of ${maxBytes} bytes (option maxBytes)`);
+    issues.error([], `the file is ${utf8Length(text)} bytes, more than the limit of ${maxBytes} (${names.maxBytes})`);
     return failed(issues);
   }
   const uncommented = requested === 'pot' ? text : blankCommentLines(text);
@@ -113,8 +119,8 @@ function load(text: string, options: LoadOptions, issues: IssueCollector): LoadR
   }
   const inputs =
     format === 'skrouterd'
-      ? readSkrouterd(parsed.value, maxEntities, issues)
-      : readPot(parsed.value, maxEntities, issues);
+      ? readSkrouterd(parsed.value, { max: maxEntities, name: names.maxEntities }, issues)
+      : readPot(parsed.value, { max: maxEntities, name: names.maxEntities }, issues);
   if (inputs === undefined) return failed(issues, format);
   const entities = inputs.map((input: EntityInput) => normaliseEntity(input, issues));
   checkSingletons(entities, format, issues);

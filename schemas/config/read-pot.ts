@@ -16,7 +16,7 @@
  */
 import type { EntityKind } from '../entity.js';
 import type { IssueCollector } from './collector.js';
-import type { EntityInput } from './entity-input.js';
+import type { EntityInput, EntityLimit } from './entity-input.js';
 import { describeValue, type JsonPath } from './issues.js';
 import { closest } from './suggest.js';
 
@@ -49,7 +49,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function readPot(value: unknown, maxEntities: number, issues: IssueCollector): EntityInput[] | undefined {
+export function readPot(value: unknown, maxEntities: EntityLimit, issues: IssueCollector): EntityInput[] | undefined {
   if (!isObject(value)) {
     issues.error([], `a PoT router config is a JSON object (metadata, listeners, ...), not ${describeValue(value)}`);
     return undefined;
@@ -72,9 +72,10 @@ export function readPot(value: unknown, maxEntities: number, issues: IssueCollec
       issues.error(bridges.path, `"bridges" must be an object with tcpListeners and tcpConnectors, not ${describeValue(bridges.value)}`);
     }
   }
-  const count = sections.reduce((n, [, found]) => n + (isObject(found.value) ? Object.keys(found.value).length : 0), 0);
-  if (count > maxEntities) {
-    issues.error([], `${count} entities is more than the limit of ${maxEntities} (option maxEntities)`);
+  // A single section (metadata, siteConfig) is one entity whatever its number of attributes.
+  const count = sections.reduce((n, [section, found]) => n + (!isObject(found.value) ? 0 : section.shape === 'single' ? 1 : Object.keys(found.value).length), 0);
+  if (count > maxEntities.max) {
+    issues.error([], `${count} entities is more than the limit of ${maxEntities.max} (${maxEntities.name})`);
     return undefined;
   }
   return sections.flatMap(([section, found]) => readSection(section, found, issues));

@@ -5,7 +5,7 @@
 import { ENTITY_KINDS, TYPE_PREFIX } from '../entity.js';
 import { isEntityKind } from '../registry.js';
 import type { IssueCollector } from './collector.js';
-import { camelCase, type EntityInput } from './entity-input.js';
+import { camelCase, type EntityInput, type EntityLimit } from './entity-input.js';
 import { describeValue } from './issues.js';
 import { didYouMean } from './suggest.js';
 
@@ -15,13 +15,13 @@ const LONG_ONLY: ReadonlyMap<string, string> = new Map([
   ['router.config.autoLink', 'autoLink'],
 ]);
 
-export function readSkrouterd(value: unknown, maxEntities: number, issues: IssueCollector): EntityInput[] | undefined {
+export function readSkrouterd(value: unknown, maxEntities: EntityLimit, issues: IssueCollector): EntityInput[] | undefined {
   if (!Array.isArray(value)) {
     issues.error([], `a skrouterd config file is a JSON array of [type, attributes] pairs, not ${describeValue(value)}`);
     return undefined;
   }
-  if (value.length > maxEntities) {
-    issues.error([], `${value.length} entities is more than the limit of ${maxEntities} (option maxEntities)`);
+  if (value.length > maxEntities.max) {
+    issues.error([], `${value.length} entities is more than the limit of ${maxEntities.max} (${maxEntities.name})`);
     return undefined;
   }
   const inputs: EntityInput[] = [];

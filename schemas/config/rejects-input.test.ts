@@ -69,10 +69,10 @@ export const INPUT_REJECTIONS: readonly Rejection[] = [
   { name: 'missing autoLink direction', text: interior(['autoLink', { address: 'a' }]), path: '$[1][1]', message: 'autoLink needs "direction"' },
   { name: 'key given twice after camel-casing', text: interior(['listener', { 'sasl-mechanisms': 'A', saslMechanisms: 'B' }]), path: '$[1][1].saslMechanisms', message: 'given twice' },
   // Limits
-  { name: 'file over maxBytes', text: interior(), maxBytes: 20, path: '$', message: 'larger than the limit of 20 bytes', located: false },
-  { name: 'multi-byte text over maxBytes', text: '["é"]', maxBytes: 4, path: '$', message: 'larger than the limit of 4 bytes', located: false },
-  { name: 'skrouterd over maxEntities', text: interior(['site', {}], ['network', {}]), maxEntities: 2, path: '$', message: 'more than the limit of 2' },
-  { name: 'PoT over maxEntities', text: pot({ listeners: { a: { port: 1 }, b: { port: 2 } } }), maxEntities: 1, path: '$', message: 'more than the limit of 1' },
+  { name: 'file over maxBytes', text: interior(), maxBytes: 20, path: '$', message: `the file is ${interior().length} bytes, more than the limit of 20 (option maxBytes)`, located: false },
+  { name: 'multi-byte text over maxBytes', text: '["é"]', maxBytes: 4, path: '$', message: 'the file is 6 bytes, more than the limit of 4 (option maxBytes)', located: false },
+  { name: 'skrouterd over maxEntities', text: interior(['site', {}], ['network', {}]), maxEntities: 2, path: '$', message: '3 entities is more than the limit of 2 (option maxEntities)' },
+  { name: 'PoT over maxEntities', text: pot({ listeners: { a: { port: 1 }, b: { port: 2 } } }), maxEntities: 1, path: '$', message: '3 entities is more than the limit of 1 (option maxEntities)' },
   // PoT shape
   { name: 'PoT listeners as a list', text: pot({ listeners: [{ port: 5672 }] }), path: '$.listeners', message: 'older list form is not supported' },
   { name: 'PoT entry not an object', text: pot({ connectors: { up: 'x' } }), path: '$.connectors["up"]', message: 'must be an object, not "x"' },

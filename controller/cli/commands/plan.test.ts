@@ -90,6 +90,26 @@ describe('iofog-router plan', () => {
     const h = fakeIo(files);
     expect(await planCommand(['--help'], h.io)).toBe(0);
     expect(h.out()).toContain('Usage: iofog-router plan --config FILE (--against FILE2 | --router URL)');
+    expect(h.out()).toContain('CONFIG_MAX_ENTITIES');
+  });
+
+  it('holds both files to CONFIG_MAX_BYTES and CONFIG_MAX_ENTITIES from the environment, naming the setting', async () => {
+    // b.json is bigger (padded over the smallest CONFIG_MAX_BYTES, 1024) and has 5 entities, a.json 4.
+    const padded = { ...files, 'b.json': files['b.json'] + ' '.repeat(1024) };
+    const sizeA = Buffer.byteLength(padded['a.json']);
+    const sizeB = Buffer.byteLength(padded['b.json']);
+    expect(await planCommand(['--config', 'b.json', '--against', 'a.json'], fakeIo(padded, { CONFIG_MAX_BYTES: String(sizeB), CONFIG_MAX_ENTITIES: '5' }).io)).toBe(1);
+    const bytes = fakeIo(padded, { CONFIG_MAX_BYTES: String(sizeB - 1) });
+    expect(await planCommand(['--config', 'b.json', '--against', 'a.json'], bytes.io)).toBe(2);
+    expect(bytes.err()).toContain(`b.json: error: $: the file is ${sizeB} bytes, more than the limit of ${sizeB - 1} (CONFIG_MAX_BYTES)`);
+    expect(bytes.err()).not.toContain('a.json');
+    expect(sizeA).toBeLessThan(sizeB);
+    const entities = fakeIo(files, { CONFIG_MAX_ENTITIES: '4' });
+    expect(await planCommand(['--config', 'a.json', '--against', 'b.json'], entities.io)).toBe(2);
+    expect(entities.err()).toContain('b.json:1:1: error: $: 5 entities is more than the limit of 4 (CONFIG_MAX_ENTITIES)');
+    const bad = fakeIo(files, { CONFIG_MAX_ENTITIES: '0' });
+    expect(await planCommand(['--config', 'a.json', '--against', 'b.json'], bad.io)).toBe(78);
+    expect(bad.err()).toContain('CONFIG_MAX_ENTITIES="0"');
   });
 });
 

@@ -7,8 +7,11 @@
  * booting from it (defaults filled, values in the router's form). With `--router`, the current
  * state is read from a live router over AMQP management instead (a dry run: nothing is written).
  *
+ * Both files are held to the controller's limits, `CONFIG_MAX_BYTES` and `CONFIG_MAX_ENTITIES`,
+ * read from the environment as the controller reads them.
+ *
  * Exit codes (like diff): 0 nothing to do, 1 changes, 2 a file is invalid or unreadable,
- * 64 bad usage, 69 the router cannot be read.
+ * 64 bad usage, 69 the router cannot be read, 78 a limit variable is invalid.
  */
 import { parseArgs } from 'node:util';
 import { formatIssues, loadConfig, type ConfigIssue } from '../../../schemas/config/index.js';
@@ -19,8 +22,10 @@ import { reportedState } from '../../../reconcilers/reported-state.js';
 import type { ActualState } from '../../../reconcilers/plan-types.js';
 import { readActual } from '../../loop/read-actual.js';
 import { ManagementClient } from '../../management/index.js';
-import { MANAGEMENT_LISTENER } from '../../router/boot-file.js';
-import { EXIT, type CliIo } from '../io.js';
+import { MANAGEMENT_NAMES } from '../../router/boot-file.js';
+import { configLimitsFromEnv, configLoadOptions, type ConfigLimits } from '../../config-limits.js';
+import { SettingsError } from '../../settings.js';
+import { EXIT, readFailure, type CliIo } from '../io.js';
 
 export const PLAN_USAGE = `Usage: iofog-router plan --config FILE (--against FILE2 | --router URL) [--json]
                          [--protect NAME]... [--ignore GLOB]...
@@ -40,8 +45,12 @@ Options:
   --ignore GLOB    never touch entities whose names match (* and ?; repeatable)
   -h, --help       show this help
 
+Environment (the controller's limits, applied to both files):
+  CONFIG_MAX_BYTES     largest file accepted, in bytes (default 4194304)
+  CONFIG_MAX_ENTITIES  most entities accepted (default 20000)
+
 Exit status: 0 nothing to do, 1 changes, 2 a file is invalid or unreadable, 64 bad usage,
-69 the router cannot be read.
+69 the router cannot be read, 78 invalid settings.
 `;
 
 interface Run {
@@ -81,7 +90,7 @@ function parse(args: string[]): Usage {
   if ((v.against === undefined) === (v.router === undefined)) return { kind: 'error', message: 'give one of --against FILE2 and --router URL' };
   if (v.router !== undefined && !/^amqps?:\/\//.test(v.router)) return { kind: 'error', message: `--router must be amqp://host:port, not '${v.router}'` };
   const against = v.router !== undefined ? { router: v.router } : { file: v.against ?? '' };
-  const defaults = v.router !== undefined ? { protect: [MANAGEMENT_LISTENER], ignore: ['auto-mesh*'] } : { protect: [], ignore: [] };
+  const defaults = v.router !== undefined ? { protect: [...MANAGEMENT_NAMES], ignore: ['auto-mesh*'] } : { protect: [], ignore: [] };
   return {
     kind: 'run',
     config: v.config,
@@ -94,15 +103,14 @@ function parse(args: string[]): Usage {
 
 type Loaded = { ok: true; state: DesiredState; warnings: readonly ConfigIssue[] } | { ok: false; issues: readonly ConfigIssue[] };
 
-async function load(file: string, io: CliIo): Promise<Loaded> {
+async function load(file: string, io: CliIo, limits: ConfigLimits): Promise<Loaded> {
   let text: string;
   try {
-    text = await io.readFile(file);
+    text = await io.readFile(file, { maxBytes: limits.maxBytes });
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return { ok: false, issues: [{ file, path: '$', message: `cannot read the file: ${reason}`, severity: 'error' }] };
+    return { ok: false, issues: [{ file, path: '$', message: readFailure(error), severity: 'error' }] };
   }
-  const result = loadConfig(text, { file });
+  const result = loadConfig(text, configLoadOptions(file, limits));
   return result.ok
     ? { ok: true, state: result.state, warnings: result.warnings }
     : { ok: false, issues: [...result.errors, ...result.warnings] };
@@ -136,9 +144,17 @@ export async function planCommand(args: string[], io: CliIo): Promise<number> {
     io.stderr(`iofog-router plan: ${usage.message}\n\n${PLAN_USAGE}`);
     return EXIT.usage;
   }
+  let limits: ConfigLimits;
+  try {
+    limits = configLimitsFromEnv(io.env ?? process.env);
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    io.stderr(`iofog-router plan: ${error.message}\n`);
+    return EXIT.config;
+  }
   const against = usage.against;
-  const desired = await load(usage.config, io);
-  const current = 'file' in against ? await load(against.file, io) : undefined;
+  const desired = await load(usage.config, io, limits);
+  const current = 'file' in against ? await load(against.file, io, limits) : undefined;
   if (!desired.ok || current?.ok === false) {
     const issues = [...(desired.ok ? [] : desired.issues), ...(current?.ok === false ? current.issues : [])];
     if (usage.json) io.stdout(`${JSON.stringify({ ok: false, errors: issues }, null, 2)}\n`);

@@ -1,5 +1,8 @@
+import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EXIT } from '../io.js';
+import { EXIT, readTextFile } from '../io.js';
 import { fakeIo } from '../test-support/fake-io.js';
 import { validateCommand } from './validate.js';
 
@@ -84,5 +87,49 @@ describe('iofog-router validate', () => {
     const io = fakeIo({});
     expect(await validateCommand(['--help'], io.io)).toBe(EXIT.ok);
     expect(io.out()).toContain('--format F');
+    expect(io.out()).toContain('CONFIG_MAX_BYTES');
+    expect(io.out()).toContain('78 invalid settings');
+  });
+
+  it('holds the file to CONFIG_MAX_BYTES from the environment: at the limit valid, one byte over rejected naming the setting', async () => {
+    const text = VALID_SKROUTERD + ' '.repeat(2000); // the smallest CONFIG_MAX_BYTES is 1024
+    const size = Buffer.byteLength(text);
+    const at = fakeIo({ 'r.json': text }, { CONFIG_MAX_BYTES: String(size) });
+    expect(await validateCommand(['r.json'], at.io)).toBe(EXIT.ok);
+    const over = fakeIo({ 'r.json': text }, { CONFIG_MAX_BYTES: String(size - 1) });
+    expect(await validateCommand(['r.json'], over.io)).toBe(EXIT.invalid);
+    expect(over.err()).toContain(`r.json: error: $: the file is ${size} bytes, more than the limit of ${size - 1} (CONFIG_MAX_BYTES)`);
+  });
+
+  it('holds the file to CONFIG_MAX_ENTITIES from the environment', async () => {
+    const at = fakeIo({ 'r.json': VALID_SKROUTERD }, { CONFIG_MAX_ENTITIES: '4' });
+    expect(await validateCommand(['r.json'], at.io)).toBe(EXIT.ok);
+    const over = fakeIo({ 'r.json': VALID_SKROUTERD }, { CONFIG_MAX_ENTITIES: '3' });
+    expect(await validateCommand(['r.json', '--json'], over.io)).toBe(EXIT.invalid);
+    expect(JSON.parse(over.out())).toMatchObject({ ok: false, errors: [{ file: 'r.json', message: '4 entities is more than the limit of 3 (CONFIG_MAX_ENTITIES)' }] });
+  });
+
+  it('exits 78 naming the variable when a limit is not a valid value', async () => {
+    const io = fakeIo({ 'r.json': VALID_SKROUTERD }, { CONFIG_MAX_BYTES: '12', CONFIG_MAX_ENTITIES: 'many' });
+    expect(await validateCommand(['r.json'], io.io)).toBe(EXIT.config);
+    expect(io.err()).toContain('CONFIG_MAX_BYTES="12": must be greater or equal to 1024');
+    expect(io.err()).toContain('CONFIG_MAX_ENTITIES="many": expected a whole number');
+  });
+
+  it('reads a real file no bigger than CONFIG_MAX_BYTES, refusing a bigger one without reading it all', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'validate-'));
+    try {
+      const file = join(dir, 'big.json');
+      await writeFile(file, '');
+      await truncate(file, 8 * 1024 * 1024);
+      const f = fakeIo({}, { CONFIG_MAX_BYTES: '1024' });
+      const io = { ...f.io, readFile: readTextFile };
+      expect(await validateCommand([file], io)).toBe(EXIT.invalid);
+      expect(f.err()).toContain(`${file}: error: $: the file is 8388608 bytes, more than the limit of 1024 (CONFIG_MAX_BYTES)`);
+      expect(await validateCommand(['/dev/zero'], io)).toBe(EXIT.invalid);
+      expect(f.err()).toContain('/dev/zero: error: $: the file is more than the limit of 1024 (CONFIG_MAX_BYTES)');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

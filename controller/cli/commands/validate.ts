@@ -1,13 +1,19 @@
 /**
  * `iofog-router validate FILE [--format auto|skrouterd|pot] [--json]`
  *
- * Exit codes: 0 valid; 2 invalid, or the file cannot be read; 64 bad usage (EX_USAGE).
+ * The file is held to the controller's limits, `CONFIG_MAX_BYTES` and `CONFIG_MAX_ENTITIES`,
+ * read from the environment as the controller reads them.
+ *
+ * Exit codes: 0 valid; 2 invalid, or the file cannot be read; 64 bad usage (EX_USAGE); 78 a
+ * limit variable is invalid (EX_CONFIG).
  */
 import { parseArgs } from 'node:util';
 import { ENTITY_KINDS, type EntityKind } from '../../../schemas/entity.js';
 import type { DesiredState } from '../../../schemas/desired-state.js';
 import { formatIssues, loadConfig, type ConfigIssue } from '../../../schemas/config/index.js';
-import { EXIT, type CliIo } from '../io.js';
+import { configLimitsFromEnv, configLoadOptions, type ConfigLimits } from '../../config-limits.js';
+import { SettingsError } from '../../settings.js';
+import { EXIT, readFailure, type CliIo } from '../io.js';
 
 
 export const VALIDATE_USAGE = `Usage: iofog-router validate FILE [--format auto|skrouterd|pot] [--json]
@@ -20,7 +26,11 @@ Options:
   --json       print the result as JSON on stdout
   -h, --help   show this help
 
-Exit status: 0 valid, 2 invalid or unreadable, 64 bad usage.
+Environment (the controller's limits, applied here too):
+  CONFIG_MAX_BYTES     largest file accepted, in bytes (default 4194304)
+  CONFIG_MAX_ENTITIES  most entities accepted (default 20000)
+
+Exit status: 0 valid, 2 invalid or unreadable, 64 bad usage, 78 invalid settings.
 `;
 
 const FORMATS = ['auto', 'skrouterd', 'pot'] as const;
@@ -88,17 +98,24 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
     io.stderr(`iofog-router validate: ${usage.message}\n\n${VALIDATE_USAGE}`);
     return EXIT.usage;
   }
+  let limits: ConfigLimits;
+  try {
+    limits = configLimitsFromEnv(io.env ?? process.env);
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    io.stderr(`iofog-router validate: ${error.message}\n`);
+    return EXIT.config;
+  }
   let text: string;
   try {
-    text = await io.readFile(usage.file);
+    text = await io.readFile(usage.file, { maxBytes: limits.maxBytes });
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    const issue: ConfigIssue = { file: usage.file, path: '$', message: `cannot read the file: ${reason}`, severity: 'error' };
+    const issue: ConfigIssue = { file: usage.file, path: '$', message: readFailure(error), severity: 'error' };
     if (usage.json) io.stdout(json({ ok: false, file: usage.file, errors: [issue], warnings: [] }));
     else io.stderr(`${formatIssues([issue])}\n`);
     return EXIT.invalid;
   }
-  const result = loadConfig(text, { file: usage.file, format: usage.format });
+  const result = loadConfig(text, { ...configLoadOptions(usage.file, limits), format: usage.format });
   if (usage.json) {
     if (result.ok) {
       const counts = countByKind(result.state);

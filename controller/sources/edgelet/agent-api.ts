@@ -51,6 +51,11 @@ export interface AgentApiOptions {
   readonly tokenDir?: string;
   /** One HTTP request to one host. Default 15 s. */
   readonly requestTimeoutMs?: number;
+  /**
+   * Largest config accepted (`CONFIG_MAX_BYTES`); a reply bigger than twice that plus 64 KiB is
+   * refused before it is buffered (see `replyLimitFor`). Default 4 MiB.
+   */
+  readonly maxConfigBytes?: number;
   /** Websocket opening handshake. Default 10 s. */
   readonly handshakeTimeoutMs?: number;
 }

@@ -2,10 +2,13 @@
  * The service-account files Edgelet projects into the workload. Both are read again for every
  * request and every dial: the token rotates hourly and the previous one is revoked at once, and
  * the files are symlinks into a `..data` directory that is swapped, so nothing may be cached.
+ * Each is read only when it is a regular file of at most {@link MAX_MATERIAL_BYTES} (1 MiB; a
+ * token is about 1 KiB, a CA bundle tens of KiB): a FIFO would block, a mistaken mount cost memory
+ * at every request.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
+import { FileTooLargeError, MAX_MATERIAL_BYTES, readBoundedText } from '../../fs/read-bounded.js';
 import { EdgeletError, describeError } from './errors.js';
 
 /** Where Edgelet mounts the service account. */
@@ -28,9 +31,10 @@ export async function readToken(dir: string): Promise<string> {
   const file = tokenFileOf(dir);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readBoundedText(file, { maxBytes: MAX_MATERIAL_BYTES });
   } catch (cause) {
-    throw new EdgeletError(`edgelet token: cannot read ${file}: ${describeError(cause)}`, { kind: 'auth-material', url: file }, { cause });
+    const reason = cause instanceof FileTooLargeError ? cause.message : `cannot read ${file}: ${describeError(cause)}`;
+    throw new EdgeletError(`edgelet token: ${reason}`, { kind: 'auth-material', url: file }, { cause });
   }
   const token = text.trim();
   if (token.length === 0) throw new EdgeletError(`edgelet token: ${file} is empty`, { kind: 'auth-material', url: file });
@@ -45,10 +49,11 @@ export async function readTrust(dir: string): Promise<string[]> {
   const file = caFileOf(dir);
   let pem: string;
   try {
-    pem = await readFile(file, 'utf8');
+    pem = await readBoundedText(file, { maxBytes: MAX_MATERIAL_BYTES });
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return [...rootCertificates];
-    throw new EdgeletError(`edgelet CA: cannot read ${file}: ${describeError(cause)}`, { kind: 'auth-material', url: file }, { cause });
+    const reason = cause instanceof FileTooLargeError ? cause.message : `cannot read ${file}: ${describeError(cause)}`;
+    throw new EdgeletError(`edgelet CA: ${reason}`, { kind: 'auth-material', url: file }, { cause });
   }
   if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
     throw new EdgeletError(`edgelet CA: ${file} holds no PEM certificate`, { kind: 'auth-material', url: file });

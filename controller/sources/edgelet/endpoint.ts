@@ -8,7 +8,8 @@
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import ky, { TimeoutError } from 'ky';
 import type { ClientOptions } from 'ws';
-import { nodeFetch } from './node-fetch.js';
+import { DEFAULT_MAX_BYTES } from '../../../schemas/config/index.js';
+import { nodeFetch, ResponseTooLargeError } from './node-fetch.js';
 import { EdgeletError, describeError } from './errors.js';
 
 export interface EndpointOptions {
@@ -21,8 +22,28 @@ export interface EndpointOptions {
   readonly serverName?: string;
   /** Timeout of one HTTP request to one host. */
   readonly requestTimeoutMs: number;
-  /** Largest response body accepted. Default 16 MiB. */
-  readonly maxResponseBytes?: number;
+  /**
+   * Largest config the replies may carry (`CONFIG_MAX_BYTES`). A reply body may be
+   * {@link replyLimitFor} that: bigger is refused before it is buffered. Default 4 MiB.
+   */
+  readonly maxConfigBytes?: number;
+}
+
+/** Room for the envelope around the config: `success`, `data`, `microserviceUuid`, keys and spacing. */
+export const ENVELOPE_ALLOWANCE_BYTES = 64 * 1024;
+
+/**
+ * The largest reply body read: twice the config limit plus {@link ENVELOPE_ALLOWANCE_BYTES}.
+ * Twice, not the limit plus a little: the config usually travels as a JSON string inside the
+ * envelope, where every `"`, `\` and line break of its text takes two bytes (a PoT config is
+ * mostly quoted keys and strings), so a config of N bytes needs up to 2N in the reply. With
+ * `limit + 64 KiB`, a valid config near CONFIG_MAX_BYTES would fail as a "too large" reply; with
+ * twice, it reaches `loadConfig`, which applies CONFIG_MAX_BYTES to the config itself and names
+ * it. Only characters sent as `\uXXXX` (6 bytes) could make a config within the limit exceed
+ * this. At the default 4 MiB this is 8 MiB + 64 KiB, half the fixed 16 MiB it replaces.
+ */
+export function replyLimitFor(maxConfigBytes: number): number {
+  return 2 * maxConfigBytes + ENVELOPE_ALLOWANCE_BYTES;
 }
 
 export const DEFAULT_PORT = 54321;
@@ -38,6 +59,7 @@ export function endpointOptions(
     readonly tls?: boolean;
     readonly requestTimeoutMs?: number;
     readonly serverName?: string;
+    readonly maxConfigBytes?: number;
   },
   defaults: { readonly host: string; readonly tls: boolean },
 ): EndpointOptions {
@@ -47,6 +69,7 @@ export function endpointOptions(
     tls: options.tls ?? defaults.tls,
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     ...(options.serverName !== undefined ? { serverName: options.serverName } : {}),
+    ...(options.maxConfigBytes !== undefined ? { maxConfigBytes: options.maxConfigBytes } : {}),
   };
 }
 
@@ -117,8 +140,10 @@ export class Endpoint {
 
   async request(spec: RequestSpec): Promise<HttpReply> {
     const failures: string[] = [];
+    const maxConfigBytes = this.#options.maxConfigBytes ?? DEFAULT_MAX_BYTES;
+    const maxBytes = replyLimitFor(maxConfigBytes);
     const fetch = nodeFetch({
-      maxBytes: this.#options.maxResponseBytes ?? 16 * 1024 * 1024,
+      maxBytes,
       ...(spec.ca !== undefined ? { ca: spec.ca } : {}),
       ...(this.#options.serverName !== undefined ? { serverName: this.#options.serverName } : {}),
     });
@@ -140,6 +165,15 @@ export class Endpoint {
         return { status: response.status, text, url };
       } catch (cause) {
         if (spec.signal?.aborted) throw cause;
+        if (cause instanceof ResponseTooLargeError) {
+          const size = cause.size !== undefined ? `${cause.size} bytes, more than` : 'more than';
+          throw new EdgeletError(
+            `edgelet: the reply from ${url} is ${size} the limit of ${maxBytes} bytes ` +
+              `(2 × CONFIG_MAX_BYTES ${maxConfigBytes} + 64 KiB for the envelope); refused without reading it all`,
+            { kind: 'too-large', url },
+            { cause },
+          );
+        }
         if (isTlsFailure(cause)) {
           throw new EdgeletError(`edgelet: TLS with ${url} failed: ${describeError(cause)}`, { kind: 'tls', url }, { cause });
         }

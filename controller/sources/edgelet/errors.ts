@@ -8,7 +8,8 @@
  * - `unauthorized` (401), `forbidden` (403), `not-found` (404: no config stored yet);
  * - `http`: any other non-success status;
  * - `envelope`: the reply is not what the API promises;
- * - `invalid-config`: the reply is fine but the config it carries is not JSON.
+ * - `invalid-config`: the reply is fine but the config it carries is not JSON;
+ * - `too-large`: the reply is bigger than any config within `CONFIG_MAX_BYTES` needs.
  */
 export type EdgeletErrorKind =
   | 'identity'
@@ -20,7 +21,8 @@ export type EdgeletErrorKind =
   | 'not-found'
   | 'http'
   | 'envelope'
-  | 'invalid-config';
+  | 'invalid-config'
+  | 'too-large';
 
 export interface EdgeletErrorData {
   readonly kind: EdgeletErrorKind;
@@ -60,9 +62,9 @@ export class EdgeletError extends Error {
     return TRANSIENT.has(this.kind) && (this.kind !== 'http' || (this.status ?? 0) >= 500);
   }
 
-  /** Retrying cannot help until the input changes (bad identity, a config that is not JSON). */
+  /** Retrying cannot help until the input changes (bad identity, a config that is not JSON or too big). */
   get terminal(): boolean {
-    return this.kind === 'identity' || this.kind === 'invalid-config';
+    return this.kind === 'identity' || this.kind === 'invalid-config' || this.kind === 'too-large';
   }
 }
 

@@ -58,8 +58,35 @@ export function nodeFetch(options: NodeFetchOptions): FetchFunction {
   };
 }
 
+/** The reply is bigger than `maxBytes`; what was received is dropped and the connection closed. */
+export class ResponseTooLargeError extends Error {
+  readonly url: string;
+  /** The size the server announced (Content-Length), when it did. */
+  readonly size: number | undefined;
+  readonly limit: number;
+
+  constructor(url: string, limit: number, size?: number) {
+    super(size !== undefined ? `response from ${url} is ${size} bytes, larger than ${limit} bytes` : `response from ${url} is larger than ${limit} bytes`);
+    this.url = url;
+    this.limit = limit;
+    this.size = size;
+  }
+
+  override get name(): string {
+    return 'ResponseTooLargeError';
+  }
+}
+
 function readBody(response: IncomingMessage, maxBytes: number, url: URL): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    const where = `${url.origin}${url.pathname}`;
+    // A reply that says it is too big is refused before any of its body is buffered.
+    const announced = Number(response.headers['content-length']);
+    if (Number.isSafeInteger(announced) && announced > maxBytes) {
+      reject(new ResponseTooLargeError(where, maxBytes, announced));
+      response.destroy();
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     let failed = false;
@@ -72,7 +99,7 @@ function readBody(response: IncomingMessage, maxBytes: number, url: URL): Promis
       size += chunk.length;
       if (size > maxBytes) {
         // Reject with the reason first: destroying the stream also emits 'aborted'.
-        fail(new Error(`response from ${url.origin}${url.pathname} is larger than ${maxBytes} bytes`));
+        fail(new ResponseTooLargeError(where, maxBytes));
         response.destroy();
         return;
       }

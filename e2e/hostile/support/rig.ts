@@ -21,7 +21,7 @@ import { createLog, type Log } from '../../../controller/log.js';
 import type { StatusDocument } from '../../../controller/loop/status.js';
 import { readActual } from '../../../controller/loop/read-actual.js';
 import { ManagementClient } from '../../../controller/management/index.js';
-import { MANAGEMENT_LISTENER } from '../../../controller/router/boot-file.js';
+import { MANAGEMENT_NAMES } from '../../../controller/router/boot-file.js';
 import { loadSettings } from '../../../controller/settings.js';
 import { revisionOf } from '../../../controller/sources/file-source.js';
 import type { DesiredSource } from '../../../controller/sources/source.js';
@@ -204,7 +204,7 @@ export async function planAgainst(management: ManagementClient, state: DesiredSt
       },
     })),
   };
-  return plan(resolved, actual, { protectedNames: [MANAGEMENT_LISTENER], ignore: ['auto-mesh*'] });
+  return plan(resolved, actual, { protectedNames: [...MANAGEMENT_NAMES], ignore: ['auto-mesh*'] });
 }
 
 /** A rig on `text`, converged, with what the catalogues compare against afterwards. */

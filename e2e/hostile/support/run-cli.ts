@@ -6,9 +6,10 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readTextFile } from '../../../controller/cli/io.js';
 import { main } from '../../../controller/cli/main.js';
 import { SETTINGS } from '../../../schemas/settings.js';
 import type { CliCase } from '../catalogue-cli.js';
@@ -57,10 +58,11 @@ export async function runInProcess(c: CliCase, places: CliPlaces): Promise<CliRe
   let stdout = '';
   let stderr = '';
   try {
+    // The CLI's own reader (bounded by CONFIG_MAX_BYTES), as the built process uses.
     const code = await main(args, {
       stdout: (s) => (stdout += s),
       stderr: (s) => (stderr += s),
-      readFile: (path) => readFile(path, 'utf8'),
+      readFile: readTextFile,
     });
     return { code, stdout, stderr };
   } finally {
