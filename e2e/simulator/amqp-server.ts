@@ -5,11 +5,24 @@
  * receiver an address like `amqp:/_topo/0/<routerId>/temp.<random>` and routes replies to the
  * link that owns the reply-to address. Unknown reply addresses are dropped, as the router
  * would find no consumer for them.
+ *
+ * Listening with a ListenerSecurity serves the port the way a listener with an sslProfile does
+ * (secure-socket.ts for TLS, sasl-server.ts for SASL); without one, plain AMQP as before.
+ *
+ * One server is one router: besides the management endpoint (`listen`), it may serve any number
+ * of other listeners (`open`), each with its own host, port and security, all on the same
+ * container, so a reply finds its link whichever listener the requester came in on.
  */
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo, Server, Socket } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
 import rhea, { type Connection, type Container, type EventContext, type Message, type Sender } from 'rhea';
+import type { ListenerSecurity } from './listener-security.js';
 import type { ManagementReply, ManagementRequest } from './request.js';
+import { connectionSecurity, serverMechanisms } from './sasl-server.js';
+import { secureSocket } from './secure-socket.js';
+import type { ConnectionSecurity } from './state.js';
 
 export interface IncomingRequest extends ManagementRequest {
   readonly replyTo: string | undefined;
@@ -20,7 +33,8 @@ export interface ServerHooks {
   /** The router id that shapes addresses and the container id (read on every use: it changes at a crash). */
   readonly routerId: () => string;
   readonly onRequest: (request: IncomingRequest) => void;
-  readonly onConnectionOpen: (connection: Connection, host: string, close: () => void) => void;
+  /** `security` only for a secured listener, as known once the connection opens (after SASL). */
+  readonly onConnectionOpen: (connection: Connection, host: string, close: () => void, security: ConnectionSecurity | undefined) => void;
   readonly onConnectionClose: (connection: Connection) => void;
   /** A link was attached (the core gives every link an identity). */
   readonly onLinkOpen: () => void;
@@ -32,18 +46,46 @@ function isManagementAddress(address: unknown, routerId: string): boolean {
   return bare === '$management' || bare === `_topo/0/${routerId}/$management` || bare === `_edge/${routerId}/$management` || bare === '_local/$management';
 }
 
+/** Another listener the server accepts connections on. */
+export interface OpenListener {
+  readonly port: number;
+  /** `address:port` as bound (`0.0.0.0:5672`, `:::5672`). */
+  readonly address: string;
+  /** Stops accepting connections; those already accepted stay, as skrouterd's listener delete leaves them. */
+  close(): Promise<void>;
+}
+
+/** Stops a net server; resolves once its handle is closed (at once if it is not listening). */
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+  });
+}
+
+/** What the server knows of an accepted connection before rhea reports it open. */
+interface Accepted {
+  readonly host: string;
+  readonly raw: Socket;
+  readonly security: (() => ConnectionSecurity) | undefined;
+}
+
+const noop = (): void => undefined;
+
 export class AmqpServer {
   private readonly container: Container;
+  /** rhea's own (empty) server mechanisms: no SASL, or ANONYMOUS. */
+  private readonly plainMechanisms: unknown;
   private server: Server | undefined;
+  /** Servers of the other listeners (`open`). */
+  private readonly others = new Set<Server>();
   private readonly sockets = new Set<Socket>();
+  private readonly accepted = new WeakMap<Connection, Accepted>();
   private readonly replyLinks = new Map<string, Sender>();
   private readonly links = new Map<Connection, number>();
   private boundPort = 0;
 
-  constructor(
-    private readonly host: string,
-    private readonly hooks: ServerHooks,
-  ) {
+  constructor(private readonly hooks: ServerHooks) {
     this.container = rhea.create_container({ id: hooks.routerId() });
     this.container.on('connection_open', (ctx: EventContext) => this.connectionOpened(ctx.connection));
     this.container.on('connection_close', (ctx: EventContext) => this.connectionGone(ctx.connection));
@@ -53,7 +95,10 @@ export class AmqpServer {
     this.container.on('sender_close', (ctx: EventContext) => this.senderGone(ctx));
     this.container.on('receiver_close', (ctx: EventContext) => this.linkClosed(ctx.connection));
     this.container.on('message', (ctx: EventContext) => this.received(ctx));
-    this.container.on('error', () => undefined);
+    this.container.on('error', noop);
+    // A client that skips SASL on a listener that requires it: rhea ends the socket.
+    this.container.on('protocol_error', noop);
+    this.plainMechanisms = this.container.sasl_server_mechanisms;
   }
 
   get port(): number {
@@ -72,29 +117,56 @@ export class AmqpServer {
     return n;
   }
 
-  /** Starts (or restarts, on the same port after a crash) listening. Resolves with the port. */
-  async listen(port: number): Promise<number> {
-    // noDelay: skrouterd (proton) sets TCP_NODELAY; without it an unpipelined reply waits ~40 ms for a delayed ACK.
-    const server = this.container.listen({ host: this.host, port, noDelay: true });
-    server.on('connection', (socket: Socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('listening', () => resolve());
-      server.once('error', reject);
-    });
+  /**
+   * Starts (or restarts, on the same port after a crash) listening for the management endpoint on
+   * `host` (undefined: every address), secured as `security` says (default: plain AMQP).
+   * Resolves with the port.
+   */
+  async listen(host: string | undefined, port: number, security?: ListenerSecurity): Promise<number> {
+    const server = await this.bind(host, port, security);
     this.server = server;
     this.boundPort = (server.address() as AddressInfo).port;
     return this.boundPort;
   }
 
-  /** Stops accepting connections (existing ones are not touched). */
+  /** Stops accepting connections for the management endpoint (existing ones are not touched). */
   async stopListening(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    if (!server) return;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (server) await closeServer(server);
+  }
+
+  /** Accepts connections on another listener too; rejects with the bind error (EADDRINUSE, ...). */
+  async open(host: string | undefined, port: number, security: ListenerSecurity | undefined): Promise<OpenListener> {
+    const server = await this.bind(host, port, security);
+    this.others.add(server);
+    const bound = server.address() as AddressInfo;
+    return {
+      port: bound.port,
+      address: `${bound.address}:${bound.port}`,
+      close: () => {
+        this.others.delete(server);
+        return closeServer(server);
+      },
+    };
+  }
+
+  private async bind(host: string | undefined, port: number, security: ListenerSecurity | undefined): Promise<Server> {
+    // noDelay: skrouterd (proton) sets TCP_NODELAY; without it an unpipelined reply waits ~40 ms for a delayed ACK.
+    const server = createServer({ noDelay: true }, (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+      socket.on('error', noop);
+      const local = { host: host ?? '', port: socket.localPort ?? port };
+      if (!security) this.accept(socket, socket, local, undefined, undefined);
+      else secureSocket(socket, security, (stream, tls) => this.accept(stream, socket, local, security, tls));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', () => resolve());
+      server.once('error', reject);
+      server.listen({ port, ...(host === undefined ? {} : { host }) });
+    });
+    return server;
   }
 
   /** Drops every connection at the socket level, like a network cut or a killed process. */
@@ -105,9 +177,12 @@ export class AmqpServer {
     this.links.clear();
   }
 
+  /** Drops every connection and stops listening everywhere. */
   async close(): Promise<void> {
     this.dropConnections();
-    await this.stopListening();
+    const others = [...this.others];
+    this.others.clear();
+    await Promise.all([this.stopListening(), ...others.map(closeServer)]);
   }
 
   /** Sends a reply to the link that owns `replyTo`; false when there is none. */
@@ -124,11 +199,32 @@ export class AmqpServer {
     return true;
   }
 
+  /** Hands a connection's stream to rhea; SASL is the listener's when it is secured. */
+  private accept(stream: Duplex, raw: Socket, local: { host: string; port: number }, security: ListenerSecurity | undefined, tls: TLSSocket | undefined): void {
+    const host = `${raw.remoteAddress ?? ''}:${raw.remotePort ?? ''}`;
+    let sasl: { mechanism: string; user: string } | undefined;
+    // rhea reads the container's mechanisms when a connection is accepted; this one's are set just before.
+    this.container.sasl_server_mechanisms = security
+      ? serverMechanisms(
+          security,
+          tls,
+          (mechanism, user) => (sasl = user === undefined ? undefined : { mechanism, user }),
+          () => stream.end(() => raw.destroy()),
+        )
+      : this.plainMechanisms;
+    const options = { ...local, noDelay: true, ...(security?.authenticatePeer ? { require_sasl: true } : {}) };
+    const connection = this.container.create_connection(options);
+    (connection as unknown as { accept(socket: Duplex): void }).accept(stream);
+    this.container.sasl_server_mechanisms = this.plainMechanisms;
+    this.accepted.set(connection, { host, raw, security: security ? () => connectionSecurity(tls, security, sasl) : undefined });
+  }
+
   private connectionOpened(connection: Connection): void {
     const socket = (connection as unknown as { socket?: Socket }).socket;
-    const host = socket ? `${socket.remoteAddress ?? ''}:${socket.remotePort ?? ''}` : 'unknown';
+    const accepted = this.accepted.get(connection);
+    const host = accepted?.host ?? 'unknown';
     socket?.once('close', () => this.connectionGone(connection));
-    this.hooks.onConnectionOpen(connection, host, () => socket?.destroy());
+    this.hooks.onConnectionOpen(connection, host, () => (accepted?.raw ?? socket)?.destroy(), accepted?.security?.());
   }
 
   private connectionGone(connection: Connection): void {

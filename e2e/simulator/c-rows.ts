@@ -49,6 +49,7 @@ function connectionRow(state: RouterState, index: number): Attributes {
     name: `connection/${c.host}`, identity: String(c.identity), type: CONNECTION, host: c.host, container: c.container, role: 'normal',
     dir: 'in', protocol: 'amqp', operStatus: 'up', adminStatus: 'enabled', opened: true, isAuthenticated: false, isEncrypted: false,
     ssl: false, enableProtocolTrace: false, properties: {}, uptimeSeconds: Math.floor((state.options.now() - c.openedAtMs) / 1000),
+    ...c.security,
   };
   return Object.fromEntries((COLUMNS[CONNECTION] ?? []).map((col) => [col, known[col] ?? null]));
 }

@@ -1,10 +1,11 @@
 /**
  * The C side of the Python-managed types: what `qd_dispatch_configure_*` refuses (CError), the
  * status attributes its refresh functions write back, and what DELETE/UPDATE may refuse. Nothing
- * here opens sockets: AMQP listeners are not bound, connectors never connect (they stay
- * CONNECTING with a "connection refused" message), TLS files are only checked when the simulator
- * is asked to. tcpListeners and tcpConnectors are handed to the TCP data plane (tcp-plane.ts)
- * when the simulator runs one (`tcpDataPlane`); without it they bind and connect nothing.
+ * here opens sockets: connectors never connect (they stay CONNECTING with a "connection refused"
+ * message), TLS files are only checked when the simulator is asked to. AMQP listeners are handed
+ * to the listener plane (amqp-listeners.ts) when the simulator serves them (`serveListeners`), and
+ * tcpListeners and tcpConnectors to the TCP data plane (tcp-plane.ts) when it runs one
+ * (`tcpDataPlane`); without those they bind and connect nothing.
  */
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -151,6 +152,7 @@ export function configureEntity(state: RouterState, entity: PyEntity): void {
   }
   Object.assign(a, initialStatus(entity));
   state.options.tcpPlane?.configured(entity);
+  state.options.amqpListeners?.configured(state, entity);
 }
 
 /** What `_update` hands to C after the merged attributes are already in place. */
@@ -168,6 +170,7 @@ export function unconfigureEntity(state: RouterState, entity: PyEntity): void {
     }
   }
   state.options.tcpPlane?.unconfigured(entity);
+  state.options.amqpListeners?.unconfigured(entity);
 }
 
 function servedAddresses(state: RouterState): Set<unknown> {

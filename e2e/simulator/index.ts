@@ -10,24 +10,30 @@
  * await sim.close();
  * ```
  *
- * Deliberate differences from a real router: no sockets are bound for listeners and connectors
- * never connect (they stay CONNECTING); tcpListeners bind nothing unless `tcpDataPlane` is set
- * (then they forward to tcpConnectors, see tcp-plane.ts); TLS files are not read
- * unless `checkTlsFiles` is set; the boot file is always parsed as JSON (the product only writes
- * `.json`); orders the router derives from hash iteration (log modules, allocators) are fixed.
+ * Deliberate differences from a real router: listeners other than the management endpoint bind
+ * nothing unless `serveListeners` is set (the default with `managementListener`, as `-c FILE`
+ * runs: then every normal and route-container listener serves AMQP, see amqp-listeners.ts, and
+ * one that cannot bind is only logged, even the first one, which would stop skrouterd when the
+ * boot file has no connector); connectors never connect (they stay CONNECTING); tcpListeners
+ * bind nothing unless `tcpDataPlane` is set (then they forward to tcpConnectors, see
+ * tcp-plane.ts); TLS files are not read unless `checkTlsFiles` is set, except those of the
+ * listeners served (see listener-security.ts); the boot file is always parsed as JSON (the
+ * product only writes `.json`); orders the router derives from hash iteration (log modules,
+ * allocators) are fixed.
  */
 import type { Attributes } from './python-values.js';
 import { RouterSimulator, type SimulatorFaults, type SimulatorOptions, type SimulatorStats } from './simulator.js';
 
 export type { SimulatorFaults, SimulatorOptions, SimulatorStats } from './simulator.js';
 export type { LatencyCoefficients, LatencyOptions } from './latency.js';
+export type { SimulatorTlsOptions } from './listener-security.js';
 export { DEFAULT_LATENCY, operationCost } from './latency.js';
 export { SimulatorBootError } from './errors.js';
 export type { BootSource } from './boot.js';
 
 export interface Simulator {
   readonly port: number;
-  /** `amqp://<host>:<port>` */
+  /** `amqp://<host>:<port>`, or `amqps://` when the management port is secured with TLS. */
   readonly url: string;
   /** Stops listening and drops every connection; pending replies are discarded. */
   close(): Promise<void>;

@@ -9,15 +9,19 @@
  * Prints the URL on stdout and runs until SIGTERM or SIGINT. A bad boot file exits with
  * status 1 after printing the router's start-up failure, as skrouterd does.
  *
- * `-c FILE` is skrouterd's own command line: boot from FILE and serve management on the port of
- * its management listener (the one the controller adds, else the first listener), so the
- * controller can supervise the simulator exactly as it supervises skrouterd.
+ * `-c FILE` is skrouterd's own command line: boot from FILE and serve management the way its
+ * management listener says (the one the controller adds, else the first listener): on its port,
+ * and with its sslProfile, requireSsl, authenticatePeer and saslMechanisms (TLS, mutual TLS,
+ * SASL EXTERNAL; the URL printed is then `amqps://`), so the controller can supervise the
+ * simulator exactly as it supervises skrouterd. A profile file that cannot be used is a start-up
+ * failure, as it is for skrouterd. Every other listener of role normal or route-container serves
+ * AMQP management too, with its own security; one that cannot bind is logged on stderr
+ * (`SERVER (error) Listener error on ...`) and the simulator carries on.
  *
  * `--tcp-data-plane`, or `SIMULATOR_TCP_DATA_PLANE=1` in the environment (which reaches the
  * simulator through the controller when it stands in for skrouterd), binds tcpListeners and
  * forwards their connections to tcpConnectors (tcp-plane.ts); its errors go to stderr.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { SimulatorBootError, startSimulator, type SimulatorOptions } from './index.js';
 
@@ -38,11 +42,13 @@ function options(argv: readonly string[]): SimulatorOptions {
     strict: true,
   });
   const boot = values.boot ?? values.config;
-  const port = values.port === undefined ? (values.config === undefined ? 5672 : listenerPort(values.config)) : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`--port must be 0-65535, got ${values.port}`);
+  // With -c the boot file's management listener gives the port (startSimulator reads it).
+  const port = values.port === undefined ? (values.config === undefined ? 5672 : undefined) : Number(values.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new RangeError(`--port must be 0-65535, got ${values.port}`);
   const scale = values['latency-scale'] === undefined ? 1 : Number(values['latency-scale']);
   return {
-    port,
+    ...(port !== undefined ? { port } : {}),
+    ...(values.config !== undefined ? { managementListener: MANAGEMENT_LISTENER } : {}),
     ...(values.host !== undefined ? { host: values.host } : {}),
     ...(boot !== undefined ? { boot: { file: boot } } : {}),
     ...(values['router-id'] !== undefined ? { routerId: values['router-id'] } : {}),
@@ -55,22 +61,6 @@ function options(argv: readonly string[]): SimulatorOptions {
 
 /** Name of the listener the controller adds to every boot file (controller/router/boot-file.ts). */
 const MANAGEMENT_LISTENER = 'iofog-router-management';
-
-/** Port of the boot file's management listener, else of its first listener; 5672 without one. */
-function listenerPort(file: string): number {
-  let entries: unknown;
-  try {
-    entries = JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
-    return 5672; // booting reports the unreadable file
-  }
-  const listeners = (Array.isArray(entries) ? entries : [])
-    .filter((e): e is [string, Record<string, unknown>] => Array.isArray(e) && e[0] === 'listener' && typeof e[1] === 'object' && e[1] !== null)
-    .map(([, attributes]) => attributes);
-  const chosen = listeners.find((l) => l['name'] === MANAGEMENT_LISTENER) ?? listeners[0];
-  const port = Number(chosen?.['port'] ?? 5672);
-  return Number.isInteger(port) ? port : 5672;
-}
 
 async function main(): Promise<void> {
   const simulator = await startSimulator(options(process.argv.slice(2)));

@@ -4,6 +4,7 @@
  * the injected faults and the router state booted from the boot file.
  */
 import type { Connection } from 'rhea';
+import { AmqpListeners } from './amqp-listeners.js';
 import { AmqpServer, type IncomingRequest } from './amqp-server.js';
 import { bootRouter, type BootSource } from './boot.js';
 import { cAgentTarget, handleCRequest, type CTarget } from './c-agent.js';
@@ -11,18 +12,45 @@ import { cRow } from './c-rows.js';
 import { findType } from './catalog.js';
 import { FaultPlan, type StallMode } from './faults.js';
 import { LatencyModel, type LatencyOptions } from './latency.js';
+import type { SimulatorTlsOptions } from './listener-security.js';
+import { managementEndpoint, type Endpoint } from './management-endpoint.js';
 import { handlePythonRequest } from './python-agent.js';
 import { pyStr, type Attributes } from './python-values.js';
 import type { ManagementReply } from './request.js';
 import { Sleeper, SerialQueue } from './scheduling.js';
-import type { ConnectionInfo, RouterState, StateOptions } from './state.js';
+import type { ConnectionInfo, ConnectionSecurity, RouterState, StateOptions } from './state.js';
 import { TcpDataPlane } from './tcp-plane.js';
 
 export interface SimulatorOptions {
-  /** Address to listen on (default `127.0.0.1`). */
+  /** Address the management endpoint listens on (default: the `managementListener`'s host, else `127.0.0.1`). */
   host?: string;
-  /** Port to listen on (default 0: an ephemeral port). */
+  /** Port to listen on (default 0: an ephemeral port; see `managementListener`). */
   port?: number;
+  /**
+   * Serve management the way one listener of the boot file says, as skrouterd serves it (what
+   * `-c FILE` does): the listener of this name, else the file's first listener. Its port is used
+   * unless `port` is given (5672 when the file has no listener), and when it names an sslProfile,
+   * its TLS and SASL settings too (listener-security.ts); the profile's files are read at boot
+   * and after every crash, and one that cannot be used refuses the boot as it does the router's.
+   * Default: not set (plain AMQP on `port`).
+   */
+  managementListener?: string;
+  /**
+   * Serve AMQP, and management, on the boot file's other listeners too, as skrouterd does: every
+   * listener of role normal or route-container, at its host and port, secured by its own
+   * sslProfile (amqp-listeners.ts); those CREATE adds as well, and DELETE stops them. A listener
+   * that cannot bind is logged (`log`) and the router carries on. `port` and `tls` still concern
+   * the management endpoint only. Default: true with `managementListener` (what `-c FILE`
+   * does), else false (in-process tests bind no port of their boot file).
+   */
+  serveListeners?: boolean;
+  /**
+   * Secure the management port without a boot-file listener: TLS with these PEMs, and by default
+   * the listener the controller writes (requireSsl, authenticatePeer, SASL EXTERNAL with a client
+   * certificate signed by `ca`). Takes precedence over a `managementListener`'s sslProfile.
+   * Default: none (plain AMQP, with or without SASL ANONYMOUS).
+   */
+  tls?: SimulatorTlsOptions;
   /** Boot file (array format) as text or as a path; default: an empty file (standalone router). */
   boot?: BootSource;
   /** Router id when the boot file's router has none (default `simulator`). */
@@ -41,7 +69,7 @@ export interface SimulatorOptions {
    * connection to a tcpConnector of the same address (default false: nothing is bound).
    */
   tcpDataPlane?: boolean;
-  /** Where the router's own log lines go (today: the TCP data plane's bind failures); default: nowhere. */
+  /** Where the router's own log lines go (bind failures of listeners and of the TCP data plane); default: nowhere. */
   log?: (line: string) => void;
 }
 
@@ -71,6 +99,7 @@ export class RouterSimulator {
   readonly stats: SimulatorStats;
   readonly faults: SimulatorFaults;
   private state: RouterState;
+  private endpoint: Endpoint;
   private readonly server: AmqpServer;
   private readonly latency: LatencyModel;
   private readonly plan = new FaultPlan();
@@ -88,10 +117,11 @@ export class RouterSimulator {
   ) {
     this.latency = new LatencyModel(options.latency);
     this.state = this.boot();
-    this.server = new AmqpServer(options.host ?? '127.0.0.1', {
+    this.endpoint = this.resolveEndpoint(this.state);
+    this.server = new AmqpServer({
       routerId: () => this.state.routerId(),
       onRequest: (request) => this.received(request),
-      onConnectionOpen: (connection, host, close) => this.connectionOpened(connection, host, close),
+      onConnectionOpen: (connection, host, close, security) => this.connectionOpened(connection, host, close, security),
       onConnectionClose: (connection) => this.connectionClosed(connection),
       onLinkOpen: () => this.state.coreIdentity(),
     });
@@ -112,16 +142,21 @@ export class RouterSimulator {
 
   static async start(options: SimulatorOptions): Promise<RouterSimulator> {
     const tcpPlane = options.tcpDataPlane === true ? new TcpDataPlane(options.log) : undefined;
-    const stateOptions: StateOptions = { now: options.now ?? Date.now, checkTlsFiles: options.checkTlsFiles ?? false, tcpPlane };
+    const serveListeners = options.serveListeners ?? options.managementListener !== undefined;
+    const amqpListeners = serveListeners ? new AmqpListeners(options.log) : undefined;
+    const stateOptions: StateOptions = { now: options.now ?? Date.now, checkTlsFiles: options.checkTlsFiles ?? false, tcpPlane, amqpListeners };
     let simulator: RouterSimulator;
     try {
       simulator = new RouterSimulator(options, stateOptions);
     } catch (e) {
-      await tcpPlane?.close(); // a boot file that failed half-way may have bound some tcpListeners
+      // a boot file that failed half-way may have bound some tcpListeners (and recorded listeners)
+      await Promise.all([tcpPlane?.close(), amqpListeners?.close()]);
       throw e;
     }
     try {
-      await simulator.server.listen(options.port ?? 0);
+      const { host, port, security, listener } = simulator.endpoint;
+      await simulator.server.listen(host, port, security);
+      await amqpListeners?.start(simulator.server, simulator.state, listener);
     } catch (e) {
       await simulator.close();
       throw e;
@@ -134,9 +169,9 @@ export class RouterSimulator {
   }
 
   get url(): string {
-    const host = this.options.host ?? '127.0.0.1';
-    const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-    return `amqp://${shown}:${this.port}`;
+    const host = this.endpoint.host;
+    const shown = host === undefined || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+    return `${this.endpoint.security ? 'amqps' : 'amqp'}://${shown}:${this.port}`;
   }
 
   snapshot(): Record<string, Attributes[]> {
@@ -149,7 +184,7 @@ export class RouterSimulator {
     this.closed = true;
     this.generation++;
     this.sleeper.cancelAll();
-    await Promise.all([this.server.close(), this.stateOptions.tcpPlane?.close()]);
+    await Promise.all([this.server.close(), this.stateOptions.tcpPlane?.close(), this.stateOptions.amqpListeners?.close()]);
     // 'close' events come before libuv releases the handles; one timer turn later they are gone.
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
@@ -158,7 +193,20 @@ export class RouterSimulator {
     try {
       return bootRouter(this.options.boot, this.stateOptions, this.options.routerId ?? 'simulator');
     } catch (e) {
-      this.stateOptions.tcpPlane?.reset(); // what the failed boot bound goes with it
+      // what the failed boot bound goes with it
+      this.stateOptions.tcpPlane?.reset();
+      this.stateOptions.amqpListeners?.reset();
+      throw e;
+    }
+  }
+
+  /** Where and how management is served; one that cannot be secured refuses the boot, and what it bound goes. */
+  private resolveEndpoint(state: RouterState): Endpoint {
+    try {
+      return managementEndpoint(state, this.options);
+    } catch (e) {
+      this.stateOptions.tcpPlane?.reset();
+      this.stateOptions.amqpListeners?.reset();
       throw e;
     }
   }
@@ -216,13 +264,14 @@ export class RouterSimulator {
     if (mode === false) for (const h of held) this.deliver(h.replyTo, h.correlationId, h.reply);
   }
 
-  private connectionOpened(connection: Connection, host: string, close: () => void): void {
+  private connectionOpened(connection: Connection, host: string, close: () => void, security: ConnectionSecurity | undefined): void {
     const info: ConnectionInfo = {
       identity: this.state.coreIdentity(),
       host,
       container: connection.container_id ?? null,
       openedAtMs: this.stateOptions.now(),
       close,
+      security,
     };
     this.connections.set(connection, info);
     this.state.connections.push(info);
@@ -243,11 +292,12 @@ export class RouterSimulator {
     this.held.length = 0;
     this.server.dropConnections();
     this.connections.clear();
-    const tcpPlane = this.stateOptions.tcpPlane;
-    if (tcpPlane) {
+    const { tcpPlane, amqpListeners } = this.stateOptions;
+    if (tcpPlane || amqpListeners) {
       // The process is gone: its sockets with it, and the ports are free before the new one binds.
-      tcpPlane.reset();
-      await tcpPlane.settled();
+      tcpPlane?.reset();
+      amqpListeners?.reset();
+      await Promise.all([tcpPlane?.settled(), amqpListeners?.settled()]);
       if (this.closed) return;
     }
     if (downMs > 0) {
@@ -255,14 +305,21 @@ export class RouterSimulator {
       await this.sleeper.sleep(downMs);
       if (this.closed) return;
     }
+    const before = this.endpoint.security;
     try {
       this.state = this.boot();
+      this.endpoint = this.resolveEndpoint(this.state);
     } catch (e) {
       // The router would now be crash-looping on its boot file: nothing listens.
       await this.server.stopListening();
       throw e;
     }
     this.server.setContainerId(this.state.routerId());
-    if (downMs > 0) await this.server.listen(this.port);
+    // The restarted router loads its sslProfile files again (a rotated certificate takes effect).
+    const reloaded = this.endpoint.security !== before;
+    if (reloaded && downMs === 0) await this.server.stopListening();
+    if (downMs > 0 || reloaded) await this.server.listen(this.endpoint.host, this.port, this.endpoint.security);
+    if (this.closed) return;
+    await amqpListeners?.start(this.server, this.state, this.endpoint.listener);
   }
 }

@@ -6,6 +6,7 @@
  */
 import { TYPES, type TypeInfo } from './catalog.js';
 import type { Attributes } from './python-values.js';
+import type { AmqpListeners } from './amqp-listeners.js';
 import type { TcpDataPlane } from './tcp-plane.js';
 
 export interface PyEntity {
@@ -36,6 +37,19 @@ export interface CAutoLink {
   readonly externalAddress: string | null;
 }
 
+/** The `connection` entity's security columns for a connection to a secured listener. */
+export interface ConnectionSecurity {
+  readonly isEncrypted: boolean;
+  readonly ssl: boolean;
+  readonly sslProto: string | null;
+  readonly sslCipher: string | null;
+  readonly sslSsf: number | null;
+  readonly sasl: string | null;
+  readonly user: string | null;
+  readonly isAuthenticated: boolean;
+  readonly tlsOrdinal: number | null;
+}
+
 /** An AMQP connection as the `connection` entity reports it. */
 export interface ConnectionInfo {
   readonly identity: number;
@@ -43,6 +57,8 @@ export interface ConnectionInfo {
   readonly container: string | null;
   readonly openedAtMs: number;
   readonly close: () => void;
+  /** Only for a listener with an sslProfile (a plain listener reports no security). */
+  readonly security?: ConnectionSecurity | undefined;
 }
 
 export interface StateOptions {
@@ -51,6 +67,8 @@ export interface StateOptions {
   readonly checkTlsFiles: boolean;
   /** The opt-in TCP data plane that tcpListeners and tcpConnectors are handed to (default: none). */
   readonly tcpPlane?: TcpDataPlane | undefined;
+  /** The AMQP listeners served besides the management endpoint (default: none). */
+  readonly amqpListeners?: AmqpListeners | undefined;
 }
 
 export class RouterState {

@@ -1,0 +1,143 @@
+/**
+ * The AMQP listeners besides the management endpoint (`serveListeners`): skrouterd accepts client
+ * connections, and serves `$management`, on every listener of role `normal` (the default) or
+ * `route-container`, each secured by its own sslProfile, requireSsl, authenticatePeer and
+ * saslMechanisms (listener-security.ts). All of them go to the same AmqpServer, so one router
+ * state and one management node answer on every port.
+ *
+ * - `inter-router`, `edge`, `inter-edge` and `inter-network` listeners are router-to-router and
+ *   bind nothing here; neither do `http` listeners (HTTP and websockets in the real router).
+ * - The boot file's listeners are recorded while the router boots and bound by `start`, which
+ *   skips the listener the management endpoint already serves; later CREATEs bind at once (the
+ *   reply does not wait for the bind, as the router's does not).
+ * - Each bind is logged as skrouterd logs it (`SERVER (info) Listening on ...`). One that fails
+ *   (port in use, no such address, unknown service name) is logged like skrouterd logs it
+ *   (`SERVER (error) Listener error on ...`) and the router carries on. A listener whose
+ *   sslProfile cannot be loaded is logged and not served.
+ * - DELETE closes the listening socket; connections it accepted stay open, as skrouterd's
+ *   `qd_listener_delete` only closes its pn_listener.
+ * - A crash (`reset`) closes every listener; the next boot's `start` binds them again.
+ *
+ * Entities are tracked by object, like the TCP data plane (tcp-plane.ts).
+ */
+import type { AmqpServer, OpenListener } from './amqp-server.js';
+import { bindHost, bindPort, hostPort, listenerErrorLine } from './listener-address.js';
+import { listenerSecurity, type ListenerSecurity } from './listener-security.js';
+import { pyStr } from './python-values.js';
+import type { PyEntity, RouterState } from './state.js';
+
+interface Served {
+  readonly entity: PyEntity;
+  open: OpenListener | undefined;
+  /** Resolves once the bind has succeeded or failed. */
+  bound: Promise<void>;
+  closed: boolean;
+}
+
+const CLIENT_ROLES = new Set(['normal', 'route-container']);
+
+/** Whether the router accepts AMQP clients on this listener. */
+function takesClients(entity: PyEntity): boolean {
+  const a = entity.attributes;
+  const role = a['role'] === undefined || a['role'] === null ? 'normal' : pyStr(a['role']);
+  const http = a['http'] === true || (typeof a['httpRootDir'] === 'string' && a['httpRootDir'] !== '');
+  return CLIENT_ROLES.has(role) && !http;
+}
+
+export class AmqpListeners {
+  /** Set between `start` and the next `reset`: where binds go. */
+  private server: AmqpServer | undefined;
+  /** Configured during boot, bound by `start`. */
+  private readonly waiting: PyEntity[] = [];
+  private readonly served = new Map<PyEntity, Served>();
+  /** Teardowns still in progress. */
+  private readonly pending = new Set<Promise<void>>();
+  private closed = false;
+
+  constructor(private readonly log: (line: string) => void = () => {}) {}
+
+  /** A listener was configured (boot file or CREATE). */
+  configured(state: RouterState, entity: PyEntity): void {
+    if (this.closed || entity.type.shortName !== 'listener' || !takesClients(entity)) return;
+    if (this.server) this.bind(this.server, state, entity);
+    else this.waiting.push(entity);
+  }
+
+  /** The listener is being deleted: it stops accepting; its connections stay. */
+  unconfigured(entity: PyEntity): void {
+    const i = this.waiting.indexOf(entity);
+    if (i >= 0) this.waiting.splice(i, 1);
+    const served = this.served.get(entity);
+    if (!served) return;
+    this.served.delete(entity);
+    this.unbind(served);
+  }
+
+  /**
+   * The router is up: binds the listeners its boot configured, except `management` (served by
+   * the management endpoint). Resolves once every bind has succeeded or failed.
+   */
+  async start(server: AmqpServer, state: RouterState, management: PyEntity | undefined): Promise<void> {
+    if (this.closed) return;
+    this.server = server;
+    for (const entity of this.waiting.splice(0)) if (entity !== management) this.bind(server, state, entity);
+    await Promise.all([...this.served.values()].map((s) => s.bound));
+  }
+
+  /** Router crash: every listener closes at once; `settled()` waits for the sockets. */
+  reset(): void {
+    this.server = undefined;
+    this.waiting.length = 0;
+    for (const served of this.served.values()) this.unbind(served);
+    this.served.clear();
+  }
+
+  /** Resolves once every teardown started so far has released its socket. */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.reset();
+    await this.settled();
+  }
+
+  private bind(server: AmqpServer, state: RouterState, entity: PyEntity): void {
+    const a = entity.attributes;
+    const port = bindPort(a['port']);
+    if (port === undefined) {
+      this.log(listenerErrorLine(a, 'EAI_SERVICE'));
+      return;
+    }
+    let security: ListenerSecurity | undefined;
+    try {
+      const profiles = state.entities.filter((e) => e.type.shortName === 'sslProfile').map((e) => e.attributes);
+      security = listenerSecurity(a, profiles);
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      this.log(`SERVER (error) Listener ${pyStr(a['name'] ?? null)} on ${hostPort(a)} not served: ${reason}`);
+      return;
+    }
+    const served: Served = { entity, open: undefined, bound: Promise.resolve(), closed: false };
+    served.bound = server.open(bindHost(a['host']), port, security).then(
+      async (open) => {
+        if (served.closed) return open.close();
+        served.open = open;
+        // qd_listener.c: the assigned port is only worth telling (with the name) for port 0.
+        this.log(`SERVER (info) Listening on ${port === 0 ? `${open.address} (${pyStr(a['name'] ?? null)})` : hostPort(a)}`);
+      },
+      (e: NodeJS.ErrnoException) => {
+        if (!served.closed) this.log(listenerErrorLine(a, e));
+      },
+    );
+    this.served.set(entity, served);
+  }
+
+  private unbind(served: Served): void {
+    served.closed = true;
+    const done = served.bound.then(() => served.open?.close());
+    const tracked = done.finally(() => this.pending.delete(tracked));
+    this.pending.add(tracked);
+  }
+}

@@ -1,0 +1,246 @@
+/**
+ * Every AMQP listener of role normal (or route-container) serves management, each with its own
+ * security, as skrouterd's do: the controller's mutual-TLS management listener and an anonymous
+ * observer beside it; binds that fail are logged and the router carries on; CREATE and DELETE
+ * open and close listeners; a restart listens on all of them again.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ManagementClient } from '../../controller/management/client.js';
+import { freePort } from '../../controller/net/free-port.js';
+import { MANAGEMENT_LISTENER, anonymousListener, mtlsEntities } from '../../controller/router/management-channel.js';
+import { createManagementCredentials, type ManagementCredentials } from '../../controller/tls/management-credentials.js';
+import type { DesiredEntity } from '../../schemas/index.js';
+import { startSimulator, type Simulator, type SimulatorOptions } from './index.js';
+import { TestClient, must } from './test-support/client.js';
+import { T } from './test-support/router.js';
+import { runMain } from './test-support/run-main.js';
+import { attempt } from './test-support/tls-probe.js';
+
+type Section = readonly [string, Record<string, unknown>];
+
+let dir: string;
+let credentials: ManagementCredentials;
+let simulator: Simulator | undefined;
+const closers: (() => Promise<unknown>)[] = [];
+const lines: string[] = [];
+
+const section = (e: DesiredEntity): Section => [e.kind, { name: e.name, ...e.attributes }];
+const observer = (port: number, name = 'e2e-observer'): Section => [
+  'listener',
+  { name, host: '127.0.0.1', port: String(port), role: 'normal', saslMechanisms: 'ANONYMOUS', authenticatePeer: false },
+];
+const ROUTER: Section = ['router', { id: 'listeners', mode: 'interior' }];
+
+function bootFile(...sections: Section[]): string {
+  const file = join(dir, `boot-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify(sections));
+  return file;
+}
+
+/** The controller's mutual-TLS management listener (any free port) and its profile. */
+const mtls = (): Section[] => mtlsEntities(0, dir).map(section);
+
+/** Boots `file` as `-c FILE` does (managed: serving its management listener), or in-process with `options`. */
+async function start(file: string, options: SimulatorOptions = { managementListener: MANAGEMENT_LISTENER }): Promise<Simulator> {
+  simulator = await startSimulator({ boot: { file }, latency: false, log: (l) => lines.push(l), ...options });
+  return simulator;
+}
+
+async function connect(port: number): Promise<TestClient> {
+  const client = await TestClient.connect(port);
+  closers.push(() => client.close());
+  return client;
+}
+
+function mtlsClient(url: string): ManagementClient {
+  const client = new ManagementClient({
+    url,
+    tls: { ca: Buffer.from(credentials.caCertPem), cert: Buffer.from(credentials.clientCertPem), key: Buffer.from(credentials.clientKeyPem), servername: 'localhost' },
+    timeoutMs: 5000,
+  });
+  closers.push(() => client.close());
+  return client;
+}
+
+async function names(client: TestClient, type: string): Promise<string[]> {
+  const reply = await must(client, { operation: 'QUERY', entityType: T(type) }, { attributeNames: ['name'] });
+  expect(reply.statusCode).toBe(200);
+  return (reply.body as { results: [string][] }).results.map(([name]) => name).sort();
+}
+
+async function refused(port: number): Promise<boolean> {
+  const outcome = await attempt(port, {});
+  return !outcome.opened && outcome.error.includes('ECONNREFUSED');
+}
+
+/** Retries `check` until it returns true (binds and closes are asynchronous, as in the router). */
+async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function occupied(): Promise<number> {
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  closers.push(() => new Promise((resolve) => server.close(resolve)));
+  return (server.address() as { port: number }).port;
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sim-listeners-'));
+  credentials = createManagementCredentials();
+  writeFileSync(join(dir, 'ca.crt'), credentials.caCertPem);
+  writeFileSync(join(dir, 'router.crt'), credentials.routerCertPem);
+  writeFileSync(join(dir, 'router.key'), credentials.routerKeyPem);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close();
+  await simulator?.close();
+  simulator = undefined;
+  lines.length = 0;
+});
+
+describe('the listeners of the boot file', () => {
+  it('each serve management with their own security; router-to-router and http listeners bind nothing', async () => {
+    const [observerPort, brokerPort, meshPort, consolePort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const sim = await start(
+      bootFile(
+        ROUTER,
+        observer(observerPort),
+        ['listener', { name: 'broker', host: 'localhost', port: String(brokerPort), role: 'route-container' }],
+        ['listener', { name: 'mesh', host: '127.0.0.1', port: String(meshPort), role: 'inter-router' }],
+        ['listener', { name: 'console', host: '127.0.0.1', port: String(consolePort), http: true }],
+        ...mtls(),
+      ),
+    );
+    expect(sim.url).toBe(`amqps://127.0.0.1:${sim.port}`);
+
+    // An anonymous client reads the router through the observer, and is refused on the management port.
+    const anonymous = await connect(observerPort);
+    expect(await names(anonymous, 'listener')).toEqual(['broker', 'console', 'e2e-observer', MANAGEMENT_LISTENER, 'mesh'].sort());
+    expect(await attempt(sim.port, { username: 'anonymous' })).toMatchObject({ opened: false });
+    expect(await attempt(sim.port, {})).toMatchObject({ opened: false });
+
+    // One router behind every port: what the observer creates, the controller's client reads.
+    await must(anonymous, { operation: 'CREATE', type: T('sslProfile'), name: 'seen' }, {});
+    const controller = mtlsClient(sim.url);
+    expect((await controller.query(T('sslProfile'), ['name'])).map((r) => r['name'])).toEqual(['iofog-router-management-tls', 'seen']);
+    // The observer's connection and the controller's, in one connection table.
+    expect((await controller.query(T('connection'), ['sasl'])).map((r) => r['sasl'])).toEqual([null, 'EXTERNAL']);
+
+    // route-container takes clients too (host localhost binds 127.0.0.1); inter-router and http do not.
+    expect((await must(await connect(brokerPort), { operation: 'GET-ANNOTATIONS' })).statusCode).toBe(200);
+    expect(await refused(meshPort)).toBe(true);
+    expect(await refused(consolePort)).toBe(true);
+    expect(lines).toEqual(expect.arrayContaining([`SERVER (info) Listening on 127.0.0.1:${observerPort}`, `SERVER (info) Listening on localhost:${brokerPort}`]));
+  });
+
+  it('logs a listener that cannot bind, keeps its entity and serves on every other port', async () => {
+    const [busy, observerPort] = [await occupied(), await freePort()];
+    const sim = await start(
+      bootFile(
+        ROUTER,
+        ['listener', { name: 'busy', host: '127.0.0.1', port: String(busy) }],
+        ['listener', { name: 'elsewhere', host: '192.0.2.1', port: '5999' }],
+        ['listener', { name: 'named', host: '127.0.0.1', port: 'no-such-service' }],
+        observer(observerPort),
+        section(anonymousListener(0)),
+      ),
+    );
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        `SERVER (error) Listener error on 127.0.0.1:${busy}: Address already in use - listen on 127.0.0.1:${busy} (proton:io)`,
+        'SERVER (error) Listener error on 192.0.2.1:5999: Cannot assign requested address - listen on 192.0.2.1:5999 (proton:io)',
+        'SERVER (error) Listener error on 127.0.0.1:no-such-service: Servname not supported for ai_socktype - listen on 127.0.0.1:no-such-service (proton:io)',
+      ]),
+    );
+    expect(sim.url).toBe(`amqp://127.0.0.1:${sim.port}`);
+    expect(await names(await connect(sim.port), 'listener')).toEqual(['busy', 'e2e-observer', 'elsewhere', MANAGEMENT_LISTENER, 'named'].sort());
+    expect((await must(await connect(observerPort), { operation: 'GET-ANNOTATIONS' })).statusCode).toBe(200);
+  });
+
+  it('main.ts -c logs the failed bind on stderr and still prints its URL and serves', async () => {
+    const [busy, observerPort] = [await occupied(), await freePort()];
+    const run = runMain('-c', bootFile(ROUTER, ['listener', { name: 'busy', host: '127.0.0.1', port: String(busy) }], observer(observerPort), ...mtls()), '--no-latency');
+    try {
+      expect(await run.firstLine).toMatch(/^amqps:\/\/127\.0\.0\.1:\d+$/);
+      expect(run.stderr()).toContain(`SERVER (error) Listener error on 127.0.0.1:${busy}: Address already in use`);
+      expect(await names(await connect(observerPort), 'listener')).toEqual(['busy', 'e2e-observer', MANAGEMENT_LISTENER].sort());
+      for (const close of closers.splice(0).reverse()) await close();
+      run.child.kill('SIGTERM');
+      expect(await run.exited).toBe(0);
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+  });
+
+  it('are not bound in-process unless asked (serveListeners), whatever the management port', async () => {
+    const observerPort = await freePort();
+    const file = bootFile(ROUTER, observer(observerPort));
+    await start(file, { port: 0 });
+    expect(await refused(observerPort)).toBe(true);
+    await simulator?.close();
+    const sim = await start(file, { port: 0, serveListeners: true });
+    expect(sim.url).toBe(`amqp://127.0.0.1:${sim.port}`);
+    expect((await must(await connect(observerPort), { operation: 'GET-ANNOTATIONS' })).statusCode).toBe(200);
+  });
+});
+
+describe('listeners created and deleted over management', () => {
+  it('CREATE starts serving (a failed bind is only logged); DELETE stops accepting and leaves open connections', async () => {
+    const sim = await start(bootFile(ROUTER, section(anonymousListener(0))));
+    const admin = await connect(sim.port);
+    const [latePort, meshPort, busy] = [await freePort(), await freePort(), await occupied()];
+    const create = (name: string, attributes: Record<string, unknown>) => must(admin, { operation: 'CREATE', type: T('listener'), name }, attributes);
+    expect((await create('late', { host: '127.0.0.1', port: String(latePort), saslMechanisms: 'ANONYMOUS' })).statusCode).toBe(201);
+    expect((await create('late-mesh', { host: '127.0.0.1', port: String(meshPort), role: 'inter-router' })).statusCode).toBe(201);
+    expect((await create('late-busy', { host: '127.0.0.1', port: String(busy) })).statusCode).toBe(201);
+
+    let late: TestClient | undefined;
+    await eventually('the created listener', async () => (late = await connect(latePort)) !== undefined);
+    expect(await names(late as TestClient, 'listener')).toEqual(['late', 'late-busy', 'late-mesh', MANAGEMENT_LISTENER].sort());
+    expect(await refused(meshPort)).toBe(true);
+    await eventually('the bind failure in the log', () => Promise.resolve(lines.some((l) => l.startsWith(`SERVER (error) Listener error on 127.0.0.1:${busy}: Address already in use`))));
+
+    expect((await must(admin, { operation: 'DELETE', type: T('listener'), name: 'late' })).statusCode).toBe(204);
+    await eventually('the deleted listener to refuse', () => refused(latePort));
+    // skrouterd's listener delete closes the listening socket only: a connection it accepted goes on.
+    expect(await names(late as TestClient, 'listener')).toEqual(['late-busy', 'late-mesh', MANAGEMENT_LISTENER].sort());
+  });
+});
+
+describe('a restarted router', () => {
+  it('listens again on every listener of its boot file, and only on those', async () => {
+    const observerPort = await freePort();
+    const sim = await start(bootFile(ROUTER, observer(observerPort), ...mtls()));
+    const url = sim.url;
+    const before = await connect(observerPort);
+    const latePort = await freePort();
+    await must(before, { operation: 'CREATE', type: T('listener'), name: 'late' }, { host: '127.0.0.1', port: String(latePort) });
+    await eventually('the created listener', async () => (await attempt(latePort, {})).opened);
+
+    await sim.faults.crash();
+    await before.whenDisconnected();
+    expect(sim.url).toBe(url);
+    expect(await names(await connect(observerPort), 'listener')).toEqual(['e2e-observer', MANAGEMENT_LISTENER]);
+    expect((await mtlsClient(sim.url).query(T('listener'), ['name'])).length).toBe(2);
+    expect(await refused(latePort)).toBe(true);
+
+    // Down for a while: no port answers, then all of them again.
+    const crashed = sim.faults.crash({ downMs: 300 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await refused(observerPort)).toBe(true);
+    expect(await refused(sim.port)).toBe(true);
+    await crashed;
+    expect((await must(await connect(observerPort), { operation: 'GET-ANNOTATIONS' })).statusCode).toBe(200);
+    expect((await mtlsClient(sim.url).query(T('listener'), ['name'])).length).toBe(2);
+  });
+});
