@@ -7,19 +7,21 @@
  * `loop/reconciler.ts`.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { loadConfig } from '../schemas/config/index.js';
 import type { DesiredState } from '../schemas/index.js';
 import type { Plan } from '../reconcilers/plan-types.js';
+import { configLimitsOf, configLoadOptions, type ConfigLimits } from './config-limits.js';
+import { readBoundedText } from './fs/read-bounded.js';
 import { startHttpServer, type HttpServer, type Probe } from './http/server.js';
 import { Metrics } from './http/metrics.js';
 import { errorFields, type Log } from './log.js';
 import { Reconciler, type PassReport } from './loop/reconciler.js';
 import { StatusStore, describeError } from './loop/status.js';
 import { WorkQueue } from './loop/work-queue.js';
-import { ManagementClient } from './management/index.js';
-import { MANAGEMENT_LISTENER, writeBootFile } from './router/boot-file.js';
+import { ManagementClient, type ManagementClientOptions } from './management/index.js';
+import { MANAGEMENT_NAMES, writeBootFile } from './router/boot-file.js';
 import { findRouterBinary } from './router/find-binary.js';
+import { openManagementChannel, type ManagementChannel } from './router/management-channel.js';
 import { RouterSupervisor, type ExitInfo } from './router/supervisor.js';
 import type { Settings } from './settings.js';
 import { sourceFromSettings } from './sources/from-settings.js';
@@ -60,6 +62,7 @@ export class Controller {
   readonly #o: ControllerOptions;
   readonly #log: Log;
   readonly #source: DesiredSource;
+  readonly #channel: ManagementChannel;
   readonly #management: ManagementClient;
   readonly #supervisor: RouterSupervisor | undefined;
   readonly #reconciler: Reconciler;
@@ -71,15 +74,15 @@ export class Controller {
   /** Desired revision a policy restart was made for: never restart twice for the same input. */
   #restartedFor: string | undefined;
 
-  private constructor(options: ControllerOptions, source: DesiredSource, router: RouterCommand | undefined) {
+  private constructor(options: ControllerOptions, source: DesiredSource, channel: ManagementChannel, router: RouterCommand | undefined) {
     const { settings } = options;
     this.#o = options;
     this.#log = options.log;
     this.#source = source;
-    const routerUrl = settings.routerUrl ?? `amqp://127.0.0.1:${settings.managementPort}`;
-    this.status = new StatusStore(source.describe(), routerUrl);
+    this.#channel = channel;
+    this.status = new StatusStore(source.describe(), channel.url);
     this.#management = new ManagementClient({
-      url: routerUrl,
+      ...this.managementConnection,
       timeoutMs: settings.managementTimeoutMs,
       maxInFlight: settings.managementMaxInFlight,
       logger: options.log.child({ component: 'management' }),
@@ -108,7 +111,8 @@ export class Controller {
       log: options.log,
       metrics: this.metrics,
       status: this.status,
-      planOptions: { protectedNames: [MANAGEMENT_LISTENER], ignore: settings.ignoreNames },
+      planOptions: { protectedNames: [...MANAGEMENT_NAMES], ignore: settings.ignoreNames },
+      loadLimits: configLimitsOf(settings),
       fullReadEveryMs: settings.fullReadSeconds * 1000,
       // pot: QDROUTERD_CONF always holds the desired state, for whatever starts the router next.
       onDesired: async () => {
@@ -173,8 +177,15 @@ export class Controller {
       }
     }
     const source = options.source ?? (await sourceFromSettings(settings, options.log));
-    const controller = new Controller(options, source, router);
-    await controller.#start();
+    const channel = await openManagementChannel(settings);
+    const controller = new Controller(options, source, channel, router);
+    try {
+      await controller.#start();
+    } catch (error) {
+      // Whatever did start (the router, watches, the certificate directory) must not outlive the failure.
+      await controller.stop().catch(() => undefined);
+      throw error;
+    }
     return controller;
   }
 
@@ -185,6 +196,15 @@ export class Controller {
   /** The router's process id when supervised and running. */
   get routerPid(): number | undefined {
     return this.#supervisor?.pid;
+  }
+
+  /**
+   * Where and how this controller reaches the router's management. With mTLS this holds the
+   * controller's private key: for in-process tools (the demo), never for logs or status.
+   */
+  get managementConnection(): Pick<ManagementClientOptions, 'url' | 'tls'> {
+    const { url, tls } = this.#channel;
+    return tls ? { url, tls } : { url };
   }
 
   /** Asks for a pass now (as a trigger would). */
@@ -213,6 +233,7 @@ export class Controller {
       mode: this.#supervisor ? 'supervised' : 'attach',
       source: this.#source.describe(),
       router: this.status.document.router.url,
+      managementAuth: this.#channel.auth,
       httpPort: this.#http.port,
     });
     this.#management.on('connected', (e) => {
@@ -243,7 +264,7 @@ export class Controller {
   async #readInitialDesired(): Promise<void> {
     try {
       const snapshot = await this.#source.read();
-      const loaded = loadConfig(snapshot.text, { file: snapshot.file });
+      const loaded = loadConfig(snapshot.text, configLoadOptions(snapshot.file, configLimitsOf(this.#o.settings)));
       if (loaded.ok) this.#reconciler.adopt(loaded.state, snapshot.revision);
       else this.#log.warn('desired state invalid before the router starts; the first pass reports it', { errors: loaded.errors.length });
     } catch (error) {
@@ -259,9 +280,9 @@ export class Controller {
   async #writeBoot(): Promise<void> {
     const { settings } = this.#o;
     const file = settings.bootFile ?? settings.configFile;
-    const state = this.#reconciler.desired ?? (await readValidFile(file)) ?? { entities: [] };
+    const state = this.#reconciler.desired ?? (await readValidFile(file, configLimitsOf(settings))) ?? { entities: [] };
     const resolved = await this.#ssl.resolve(state);
-    await writeBootFile(file, resolved.state, settings.managementPort);
+    await writeBootFile(file, resolved.state, this.#channel.bootEntities);
   }
 
   async #restartRequired(plan: Plan): Promise<void> {
@@ -304,6 +325,7 @@ export class Controller {
       await this.#http?.close();
       await this.#management.close();
       const exit = await this.#supervisor?.stop();
+      await this.#channel.close();
       this.#log.info('controller stopped', exit ? { routerCode: exit.code, routerSignal: exit.signal } : {});
       return exit;
     })();
@@ -311,9 +333,10 @@ export class Controller {
   }
 }
 
-async function readValidFile(file: string): Promise<DesiredState | undefined> {
+async function readValidFile(file: string, limits: ConfigLimits): Promise<DesiredState | undefined> {
   try {
-    const loaded = loadConfig(await readFile(file, 'utf8'), { file });
+    const text = await readBoundedText(file, { maxBytes: limits.maxBytes, limitName: 'CONFIG_MAX_BYTES' });
+    const loaded = loadConfig(text, configLoadOptions(file, limits));
     return loaded.ok ? loaded.state : undefined;
   } catch {
     return undefined;

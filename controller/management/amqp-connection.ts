@@ -9,7 +9,7 @@
  * attempt down completely and schedules the next one.
  */
 import rhea, { type Connection, type ConnectionOptions, type Container, type EventContext, type Message, type Source } from 'rhea';
-import type { Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import { Backoff } from './backoff.js';
 import type { ResolvedOptions } from './options.js';
 
@@ -191,7 +191,10 @@ export class ManagementConnection {
     return {
       ...common,
       transport: 'tls',
-      servername: tls.servername ?? host,
+      // An IP address may not be sent as SNI (RFC 6066; Node warns, DEP0123), and rhea would send
+      // the host when servername is undefined. '' sends none; Node then checks the certificate
+      // against `host`, i.e. its IP SANs.
+      servername: tls.servername ?? (isIP(host) === 0 ? host : ''),
       rejectUnauthorized: tls.rejectUnauthorized ?? true,
       ...(tls.ca === undefined ? {} : { ca: Array.isArray(tls.ca) ? [...tls.ca] : tls.ca }),
       ...(tls.cert === undefined ? {} : { cert: tls.cert }),

@@ -1,22 +1,14 @@
 /**
  * The file the router boots from: the desired state plus the controller's own management
- * listener (loopback only, protected from deletion). Booting from it means a cold start costs no
- * management writes; only later deltas go over management.
+ * listener (loopback only, mutual TLS by default, protected from deletion). Booting from it means
+ * a cold start costs no management writes; only later deltas go over management.
  */
 import { writeSkrouterdConfig } from '../../schemas/config/index.js';
 import type { DesiredEntity, DesiredState } from '../../schemas/index.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
+import { MANAGEMENT_NAMES } from './management-channel.js';
 
-/** Name of the management listener the controller adds; reserved, never planned. */
-export const MANAGEMENT_LISTENER = 'iofog-router-management';
-
-export function managementListener(port: number): DesiredEntity {
-  return {
-    kind: 'listener',
-    name: MANAGEMENT_LISTENER,
-    attributes: { host: '127.0.0.1', port: String(port), role: 'normal', saslMechanisms: 'ANONYMOUS', authenticatePeer: false },
-  };
-}
+export { MANAGEMENT_LISTENER, MANAGEMENT_NAMES } from './management-channel.js';
 
 /**
  * The router entity of a boot file written before any valid desired state is known (the source
@@ -25,13 +17,17 @@ export function managementListener(port: number): DesiredEntity {
  */
 export const PLACEHOLDER_ROUTER: DesiredEntity = { kind: 'router', name: 'router', attributes: { id: 'iofog-router-pending', mode: 'standalone' } };
 
-/** The boot file's text: the desired entities plus the management listener (and a router entity if none). */
-export function bootConfig(state: DesiredState, managementPort: number): string {
-  const desired = state.entities.filter((e) => !(e.kind === 'listener' && e.name === MANAGEMENT_LISTENER));
+/**
+ * The boot file's text: the desired entities plus the management channel's (see
+ * `management-channel.ts`), and a router entity if none. Desired entities with the channel's
+ * reserved names, of any type, are left out: the planner never touches those names either.
+ */
+export function bootConfig(state: DesiredState, channel: readonly DesiredEntity[]): string {
+  const desired = state.entities.filter((e) => !MANAGEMENT_NAMES.includes(e.name));
   const router = desired.some((e) => e.kind === 'router') ? [] : [PLACEHOLDER_ROUTER];
-  return writeSkrouterdConfig({ entities: [...router, ...desired, managementListener(managementPort)] });
+  return writeSkrouterdConfig({ entities: [...router, ...desired, ...channel] });
 }
 
-export async function writeBootFile(file: string, state: DesiredState, managementPort: number): Promise<void> {
-  await writeFileAtomic(file, bootConfig(state, managementPort));
+export async function writeBootFile(file: string, state: DesiredState, channel: readonly DesiredEntity[]): Promise<void> {
+  await writeFileAtomic(file, bootConfig(state, channel));
 }

@@ -87,7 +87,8 @@ async function supervised() {
     router: { binary: process.execPath, args: [SIMULATOR, '--no-latency'] },
     supervisor: { restartBaseMs: 50, stopGraceMs: 2000 },
   });
-  const management = new ManagementClient({ url: `amqp://127.0.0.1:${port}`, timeoutMs: 5000, reconnectInitialDelayMs: 20 });
+  // The controller's own channel (mTLS by default): the router admits no other client.
+  const management = new ManagementClient({ ...controller.managementConnection, timeoutMs: 5000, reconnectInitialDelayMs: 20 });
   cleanup = async () => {
     await management.close();
     await controller.stop();

@@ -95,6 +95,9 @@ export class ControllerProcess {
         ROUTER_BOOT_FILE: join(dir, 'boot.json'),
         QDROUTERD_HOME: dir,
         ROUTER_MGMT_PORT: String(managementPort),
+        // The harness checks the router through a management client of its own; the mTLS
+        // channel admits only the controller, so scenarios that test it set MGMT_AUTH=mtls.
+        MGMT_AUTH: 'none',
         HTTP_PORT: String(httpPort),
         DEBOUNCE_MS: '20',
         RESYNC_SECONDS: '3600',

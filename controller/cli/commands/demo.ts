@@ -140,14 +140,13 @@ export async function demoCommand(args: string[], io: CliIo): Promise<number> {
     const ports: Ports = { amqp: await freePort(), web: await freePort(), webBackend: 8080, api: await freePort() };
     const configFile = join(dir, 'skrouterd.json');
     const managementPort = await freePort();
-    const routerUrl = `amqp://127.0.0.1:${managementPort}`;
     // Without skrouterd, the simulator runs as the supervised router process, with skrouterd's
     // command line (`-c BOOT_FILE`), so the demo takes the same path as production.
     const router = binary === undefined ? { binary: process.execPath, args: [SIMULATOR_MAIN] } : { binary };
     io.stdout(
       binary === undefined
-        ? `No skrouterd found: supervising the built-in simulator (latency model on), management on ${routerUrl}.\n`
-        : `Supervising the real router ${binary}, management on ${routerUrl}.\n`,
+        ? `No skrouterd found: supervising the built-in simulator (latency model on).\n`
+        : `Supervising the real router ${binary}.\n`,
     );
 
     const initial = writeSkrouterdConfig({ entities: baseConfig(ports) });
@@ -167,7 +166,8 @@ export async function demoCommand(args: string[], io: CliIo): Promise<number> {
     const log = createLog({ level: settings.logLevel, write: (line) => io.stderr(`${line}\n`) });
     const started = performance.now();
     controller = await Controller.start({ settings, log, router, httpHost: '127.0.0.1', onPass: (r) => watch.add(r) });
-    io.stdout(`Controller up; /status at http://127.0.0.1:${controller.httpPort}/status\n`);
+    const management = controller.managementConnection;
+    io.stdout(`Controller up; management on ${management.url} (mutual TLS: only this process holds the client key); /status at http://127.0.0.1:${controller.httpPort}/status\n`);
 
     const expectStep = async (title: string, wait: Promise<PassReport>, since: number, expect: Step['expect']) => {
       const report = await wait;
@@ -189,8 +189,9 @@ export async function demoCommand(args: string[], io: CliIo): Promise<number> {
       }
     }
 
-    // Drift: someone adds an entity behind the controller's back; the next resync removes it.
-    const client = new ManagementClient({ url: routerUrl });
+    // Drift: an entity added behind the loop's back (through the controller's own channel: the
+    // mTLS listener admits no one else) is removed at the next resync.
+    const client = new ManagementClient(management);
     try {
       await client.create(TCP, 'foreign-debug-port', { host: '127.0.0.1', port: String(await freePort()), address: 'debug' });
       const since = performance.now();

@@ -18,7 +18,8 @@ By default it starts skrouterd itself (SKROUTERD_BIN, else skrouterd on PATH, el
 a router that is already running instead. Settings are read from the environment.
 
 Options:
-  --router URL     attach to the router at amqp://host:port (ROUTER_URL)
+  --router URL     attach to the router at amqp://host:port, or amqps://host:port with
+                   ROUTER_TLS_CA/CERT/KEY (ROUTER_URL)
   --config FILE    the desired config file (QDROUTERD_CONF)
   --platform P     pot, iofog or kubernetes (SKUPPER_PLATFORM)
   --http-port N    port of /healthz, /readyz, /metrics, /status (HTTP_PORT)

@@ -1,0 +1,117 @@
+/**
+ * The management channel as shipped (`MGMT_AUTH=mtls`, the default): the controller converges and
+ * applies edits over its mutual-TLS listener, and nothing else can use that listener. The scenario
+ * watches the router through an anonymous listener of its own in the desired config, since the
+ * controller's listener admits only the controller.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManagementClient } from '../../controller/management/index.js';
+import { MANAGEMENT_LISTENER, MANAGEMENT_SSL_PROFILE } from '../../controller/router/management-channel.js';
+import { createManagementCredentials } from '../../controller/tls/management-credentials.js';
+import { writeSkrouterdConfig } from '../../schemas/config/index.js';
+import type { DesiredEntity } from '../../schemas/index.js';
+import { ControllerProcess, freePort, waitFor } from '../harness/controller-process.js';
+import { routerTarget } from '../harness/router-target.js';
+import { recordTiming } from '../harness/timings.js';
+
+const target = routerTarget();
+const T = (type: string) => `io.skupper.router.${type}`;
+
+let running: ControllerProcess[] = [];
+const clients: ManagementClient[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await Promise.all(running.map((c) => c.dispose()));
+  running = [];
+});
+
+function client(url: string, extra: Partial<ConstructorParameters<typeof ManagementClient>[0]> = {}): ManagementClient {
+  const c = new ManagementClient({ url, timeoutMs: 3_000, connectTimeoutMs: 2_000, reconnectInitialDelayMs: 100, reconnectMaxDelayMs: 200, ...extra });
+  clients.push(c);
+  return c;
+}
+
+/** Why a client could not read the router, or 'answered' if it could. */
+async function attempt(c: ManagementClient): Promise<string> {
+  try {
+    await c.query(T('listener'), ['name']);
+    return 'answered';
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+describe(`management channel (MGMT_AUTH=mtls) against the ${target.kind}`, () => {
+  it('converges and applies edits over mutual TLS; anonymous, certificate-less and foreign-CA clients are refused', async () => {
+    const [observerPort, webPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+    const base: DesiredEntity[] = [
+      { kind: 'router', name: 'e2e-mtls', attributes: { id: 'e2e-mtls', mode: 'edge' } },
+      { kind: 'listener', name: 'e2e-observer', attributes: { host: '127.0.0.1', port: String(observerPort), role: 'normal', saslMechanisms: 'ANONYMOUS', authenticatePeer: false } },
+      { kind: 'tcpListener', name: 'web', attributes: { host: '127.0.0.1', port: String(webPort), address: 'web' } },
+    ];
+    const text = writeSkrouterdConfig({ entities: base });
+    const started = performance.now();
+    const c = await ControllerProcess.start({ target, config: text, env: { MGMT_AUTH: 'mtls' } });
+    running.push(c);
+    await c.waitConverged(c.revisionOf(text));
+    recordTiming('initial state over the mTLS management channel', target.kind, performance.now() - started);
+
+    const status = await c.status();
+    expect(status.router.url).toMatch(/^amqps:\/\/127\.0\.0\.1:\d+$/);
+    expect(c.logs.find((l) => l.msg === 'controller starting')?.['managementAuth']).toBe('mtls');
+
+    // The router runs the listener the boot file asked for.
+    const observer = client(`amqp://127.0.0.1:${observerPort}`);
+    const [listener] = (await observer.query(T('listener'), ['name', 'host', 'sslProfile', 'requireSsl', 'authenticatePeer', 'saslMechanisms'])).filter(
+      (r) => r['name'] === MANAGEMENT_LISTENER,
+    );
+    expect(listener).toMatchObject({ host: '127.0.0.1', sslProfile: MANAGEMENT_SSL_PROFILE, requireSsl: true, authenticatePeer: true, saslMechanisms: 'EXTERNAL' });
+
+    // Its certificate directory beside the boot file: private, the router's key unreadable to others.
+    const [certDirName] = (await readdir(c.dir)).filter((n) => n.startsWith('.iofog-router-mgmt-'));
+    expect(certDirName).toBeDefined();
+    const certDir = join(c.dir, certDirName ?? '');
+    expect((await stat(certDir)).mode & 0o077).toBe(0);
+    expect((await stat(join(certDir, 'router.key'))).mode & 0o077).toBe(0);
+
+    // Nobody else gets in: not anonymously, not over TLS without a certificate, not with a
+    // certificate of another CA.
+    const url = status.router.url ?? '';
+    const plainUrl = url.replace('amqps://', 'amqp://');
+    const other = createManagementCredentials();
+    const refusals = {
+      anonymous: await attempt(client(plainUrl)),
+      'TLS without a certificate': await attempt(client(url, { tls: { rejectUnauthorized: false } })),
+      'a certificate of another CA': await attempt(
+        client(url, { tls: { rejectUnauthorized: false, cert: Buffer.from(other.clientCertPem), key: Buffer.from(other.clientKeyPem) } }),
+      ),
+    };
+    for (const [who, outcome] of Object.entries(refusals)) expect(outcome, who).not.toBe('answered');
+
+    // The controller itself writes through the channel: a live edit lands.
+    const edited = writeSkrouterdConfig({
+      entities: [...base, { kind: 'tcpListener', name: 'api', attributes: { host: '127.0.0.1', port: String(apiPort), address: 'api' } }],
+    });
+    const editStarted = performance.now();
+    const editPass = await c.waitConverged(await c.writeConfig(edited));
+    recordTiming('live edit over the mTLS management channel', target.kind, performance.now() - editStarted);
+    expect((await observer.query(T('tcpListener'), ['name'])).map((r) => r['name']).sort()).toEqual(['api', 'web']);
+
+    // A crashed router restarts on the same credentials and the controller reconnects.
+    const pid = await c.routerPid();
+    const crashed = performance.now();
+    process.kill(pid, 'SIGKILL');
+    await waitFor('a new router, reachable over mTLS, and a converged pass on it', async () => {
+      const s = await c.status();
+      const onNewRouter = s.router.pid !== undefined && s.router.pid !== pid && s.router.reachable;
+      return onNewRouter && s.lastPass?.result === 'converged' && s.lastPass.id > editPass ? true : undefined;
+    });
+    recordTiming('router SIGKILL → restarted and converged over mTLS', target.kind, performance.now() - crashed);
+
+    // A clean stop removes the certificates.
+    expect(await c.stop()).toEqual({ code: 0, signal: null });
+    await expect(stat(certDir)).rejects.toThrow(/ENOENT/);
+  });
+});
