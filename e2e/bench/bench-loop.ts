@@ -11,7 +11,7 @@ import { Reconciler, type PassReport } from '../../controller/loop/reconciler.js
 import { StatusStore } from '../../controller/loop/status.js';
 import { WorkQueue } from '../../controller/loop/work-queue.js';
 import { ManagementClient } from '../../controller/management/index.js';
-import { MANAGEMENT_LISTENER } from '../../controller/router/boot-file.js';
+import { MANAGEMENT_NAMES } from '../../controller/router/boot-file.js';
 import { loadSettings, type Settings } from '../../controller/settings.js';
 import { FileSource } from '../../controller/sources/file-source.js';
 import { TimedManagement, TimedSource, Tracer, type PassTrace } from './instrument.js';
@@ -45,7 +45,7 @@ export class BenchLoop {
       log: createLog({ level: 'error', json: true, write: () => undefined }),
       metrics: new Metrics({ processMetrics: false }),
       status: new StatusStore(this.#source.describe(), routerUrl),
-      planOptions: { protectedNames: [MANAGEMENT_LISTENER], ignore: this.settings.ignoreNames },
+      planOptions: { protectedNames: [...MANAGEMENT_NAMES], ignore: this.settings.ignoreNames },
       fullReadEveryMs: this.settings.fullReadSeconds * 1000,
       onPass: (report) => {
         this.#passes.push({ report, trace: tracer.next(), endAt: performance.now() });

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../schemas/config/index.js';
 import { PLANS, parseSections } from './plan.js';
-import { renderTables, table, verdicts, type BenchReport, type TargetResult } from './report.js';
+import { channelTables, renderTables, table, verdicts, type BenchReport, type TargetResult } from './report.js';
+import type { ChannelResult } from './channel.js';
 import { median, percentile, ratio, slope, summarize } from './stats.js';
 import { niceStep, renderLineChart } from './svg.js';
 import type { LatencyResult } from './latency.js';
@@ -143,8 +144,10 @@ describe('workload and options', () => {
   });
 
   it('parses sections, with ops as an alias of latency, and refuses unknown ones', () => {
-    expect(parseSections(undefined)).toEqual(['latency', 'throughput', 'cold', 'memory']);
+    expect(parseSections(undefined)).toEqual(['latency', 'throughput', 'cold', 'memory', 'channel']);
     expect(parseSections('memory, ops')).toEqual(['latency', 'memory']);
+    expect(parseSections('channel')).toEqual(['channel']);
+    expect(parseSections('channel,throughput')).toEqual(['throughput', 'channel']);
     expect(() => parseSections('latency,nope')).toThrow(/nope/);
   });
 
@@ -155,5 +158,59 @@ describe('workload and options', () => {
     expect(PLANS.full.cold.entities).toBe(4_000);
     expect(PLANS.full.memory).toMatchObject({ largeEntities: 10_000, leakPasses: 1_000 });
     expect(Math.max(...PLANS.quick.latency.sizes)).toBeLessThan(Math.max(...PLANS.full.latency.sizes));
+  });
+
+  it('the channel plan: 30 fresh clients and 2,000 entities in full; quick is smaller', () => {
+    expect(PLANS.full.channel).toMatchObject({ connects: 30, entities: 2_000 });
+    expect(PLANS.full.channel.credentialCalls).toBeGreaterThanOrEqual(20);
+    expect(PLANS.quick.channel.connects).toBe(5);
+    expect(PLANS.quick.channel.entities).toBeLessThan(PLANS.full.channel.entities);
+  });
+});
+
+describe('channel tables', () => {
+  const connectTimes = (medianMs: number) => ({ medianMs, p90Ms: medianMs * 1.5, minMs: medianMs / 2 });
+  const channel = (withCredentials: boolean): ChannelResult => ({
+    ...(withCredentials
+      ? { credentials: { calls: 20, firstMs: 12.34, medianMs: 4.2, p90Ms: 5, child: { runs: 5, firstMs: 30, secondMs: 4.5, rssDeltaMb: 1.25, heapDeltaMb: 0.5 } } }
+      : {}),
+    connect: [
+      { latencyModel: 'on', clients: 30, none: connectTimes(10), mtls: connectTimes(25), mtlsVsNone: { median: 2.5, p90: 2.5 } },
+      { latencyModel: 'off', clients: 30, none: connectTimes(8), mtls: connectTimes(20), mtlsVsNone: { median: 2.5, p90: 2.5 } },
+    ],
+    throughput: [
+      { latencyModel: 'on', entities: 2_000, runs: 2, none: { createsPerSec: 300, deletesPerSec: 400 }, mtls: { createsPerSec: 291, deletesPerSec: 396 }, mtlsVsNone: { creates: 0.97, deletes: 0.99 } },
+      { latencyModel: 'off', entities: 2_000, runs: 3, none: { createsPerSec: 9_000, deletesPerSec: 10_000 }, mtls: { createsPerSec: 6_000, deletesPerSec: Number.NaN }, mtlsVsNone: { creates: 0.6667, deletes: Number.NaN } },
+    ],
+  });
+
+  it('renders credentials once, connect and throughput per router and latency model, with ratios', () => {
+    const targets = [target({ channel: channel(true) }), { ...target({ channel: channel(false) }), target: { kind: 'container', description: 'real' } }];
+    // Cells are padded to the column width; compare with runs of spaces collapsed.
+    const [creds, connect, tput, ...rest] = channelTables(targets).map((t) => t.replace(/ +/g, ' '));
+    expect(rest).toEqual([]);
+    expect(creds).toContain('**Management channel credentials**');
+    expect(creds?.split('\n').filter((l) => l.startsWith('| 12.3 | 20 | 4.2 | 5.0 | 30.0 | 4.5 | 5 | 1.3 MB | 512.0 KB |'))).toHaveLength(1);
+    expect(connect).toContain('| simulator | on | 30 | 10.0 | 15.0 | 25.0 | 37.5 | 2.50× | 2.50× |');
+    expect(connect).toContain('| container | off | 30 | 8.0 |');
+    expect(tput).toContain('| simulator | on | 2,000 | 2 | creates | 300 | 291 | 97 % |');
+    expect(tput).toContain('| simulator | off | 2,000 | 3 | creates | 9,000 | 6,000 | 67 % |');
+    expect(tput).toContain('| simulator | off | 2,000 | 3 | deletes | 10,000 | – | – |');
+  });
+
+  it('a run without the section has no channel tables; renderTables includes them', () => {
+    expect(channelTables([target({})])).toEqual([]);
+    const report: BenchReport = {
+      date: '2026-01-01T00:00:00Z',
+      mode: 'quick',
+      sections: ['channel'],
+      machine: { node: 'v20.20.2', cpu: 'AMD EPYC', nproc: 2, memoryGb: 24, os: 'Linux', loadAverage: 1 },
+      durationS: 3,
+      targets: [target({ channel: channel(true) })],
+    };
+    const text = renderTables(report);
+    expect(text).toContain('**Management channel connect**');
+    expect(text).toContain('**Management channel apply throughput**');
+    expect(text).not.toContain('**Targets**');
   });
 });

@@ -5,7 +5,7 @@
  */
 import { readActual } from '../../controller/loop/read-actual.js';
 import { ManagementClient } from '../../controller/management/index.js';
-import { MANAGEMENT_LISTENER } from '../../controller/router/boot-file.js';
+import { MANAGEMENT_NAMES } from '../../controller/router/boot-file.js';
 import { applyPlan } from '../../reconcilers/apply.js';
 import { plan } from '../../reconcilers/plan.js';
 import { ControllerCli } from './controller-cli.js';
@@ -72,7 +72,7 @@ async function createOverManagement(
   const routerStartMs = performance.now() - spawned;
   const client = new ManagementClient({ url: router.url, timeoutMs: 600_000 });
   try {
-    const planned = plan(desiredState(entities), await readActual(client), { protectedNames: [MANAGEMENT_LISTENER] });
+    const planned = plan(desiredState(entities), await readActual(client), { protectedNames: [...MANAGEMENT_NAMES] });
     const start = performance.now();
     const result = await applyPlan(planned, client);
     const createMs = performance.now() - start;

@@ -2,11 +2,13 @@
  * `just bench`: the benchmarks of issue 8, against the simulator (latency model on) and, when
  * SKROUTERD_BIN or a container engine is present, against a real router too.
  *
- *   node dist-bench/e2e/bench/main.js [--quick] [--sections latency,throughput,cold,memory]
+ *   node dist-bench/e2e/bench/main.js [--quick] [--sections latency,throughput,cold,memory,channel]
  *                                     [--no-real] [--out DIR]
  *
  * Sections: `latency` (1. convergence latency and 2. operations per pass), `throughput`
- * (3. apply throughput), `cold` (4. cold start), `memory` (5. RSS and leak check). Prints the
+ * (3. apply throughput), `cold` (4. cold start), `memory` (5. RSS and leak check), `channel`
+ * (the management channel: mTLS credentials, connect and apply throughput against the anonymous
+ * listener). Prints the
  * tables, writes DIR/bench.json and DIR/bench-latency.svg (DIR defaults to e2e/results).
  * Timings are reported, never asserted; the exit status is 1 only when a section failed to run.
  */
@@ -16,6 +18,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { routerTarget } from '../harness/router-target.js';
+import { measureChannelThroughput, measureConnect, measureCredentials } from './channel.js';
 import { measureColdStart } from './cold-start.js';
 import { measureLatency } from './latency.js';
 import { measureLeak, measureRss } from './memory.js';
@@ -67,7 +70,8 @@ async function section(result: TargetResult, name: Section, run: () => Promise<v
   }
 }
 
-async function runTarget(target: BenchTarget, noLatency: BenchTarget | undefined): Promise<TargetResult> {
+/** `first`: the first target also measures what does not depend on a router (credentials). */
+async function runTarget(target: BenchTarget, noLatency: BenchTarget | undefined, first: boolean): Promise<TargetResult> {
   const result: TargetResult = { target: { kind: target.kind, description: target.description }, errors: [] };
   await section(result, 'latency', async () => {
     result.latency = [];
@@ -90,6 +94,16 @@ async function runTarget(target: BenchTarget, noLatency: BenchTarget | undefined
     memory.leak = await measureLeak(target, plan.memory.leakEntities, plan.memory.leakPasses);
     progress(`leak check: heap ${(memory.leak.heapGrowthMb * 1024).toFixed(0)} KB over ${memory.leak.passes} passes`);
   });
+  await section(result, 'channel', async () => {
+    const c = plan.channel;
+    const channel: NonNullable<TargetResult['channel']> = { connect: [], throughput: [] };
+    result.channel = channel;
+    if (first) channel.credentials = await measureCredentials(c.credentialCalls, c.credentialChildren, progress);
+    channel.connect.push(await measureConnect(target, c.connects, 'on', progress));
+    if (noLatency) channel.connect.push(await measureConnect(noLatency, c.connects, 'off', progress));
+    channel.throughput.push(await measureChannelThroughput(target, c.entities, c.runs, 'on', progress));
+    if (noLatency) channel.throughput.push(await measureChannelThroughput(noLatency, c.entities, c.offRuns, 'off', progress));
+  });
   return result;
 }
 
@@ -110,15 +124,14 @@ async function main(): Promise<number> {
       durationS: 0,
       targets: [],
     };
-    for (const [target, noLatency] of targets) report.targets.push(await runTarget(target, noLatency));
+    for (const [i, [target, noLatency]] of targets.entries()) report.targets.push(await runTarget(target, noLatency, i === 0));
     report.durationS = (performance.now() - started) / 1000;
 
     await mkdir(outDir, { recursive: true });
     await writeFile(join(outDir, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
-    if (report.targets.some((t) => (t.latency ?? []).length > 0)) {
-      await writeFile(join(outDir, 'bench-latency.svg'), renderLineChart(latencyChart(report)));
-    }
-    process.stdout.write(`\n${renderTables(report)}\nwrote ${join(outDir, 'bench.json')} and bench-latency.svg\n`);
+    const chart = report.targets.some((t) => (t.latency ?? []).length > 0);
+    if (chart) await writeFile(join(outDir, 'bench-latency.svg'), renderLineChart(latencyChart(report)));
+    process.stdout.write(`\n${renderTables(report)}\nwrote ${join(outDir, 'bench.json')}${chart ? ' and bench-latency.svg' : ''}\n`);
     return report.targets.some((t) => t.errors.length > 0) ? 1 : 0;
   } finally {
     await rm(shims, { recursive: true, force: true });

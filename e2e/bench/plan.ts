@@ -1,6 +1,6 @@
 /** What a full and a quick (`--quick`, smoke) run measure, and the section names. */
 
-export const SECTIONS = ['latency', 'throughput', 'cold', 'memory'] as const;
+export const SECTIONS = ['latency', 'throughput', 'cold', 'memory', 'channel'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface RunPlan {
@@ -15,6 +15,19 @@ export interface RunPlan {
     readonly leakEntities: number;
     readonly leakPasses: number;
   };
+  /** The management channel, mTLS against the anonymous listener (`channel.ts`). */
+  readonly channel: {
+    /** createManagementCredentials() calls timed after the first one. */
+    readonly credentialCalls: number;
+    /** Fresh child processes timing the first call and the memory it keeps. */
+    readonly credentialChildren: number;
+    /** Fresh clients per channel: connect → first answered QUERY. */
+    readonly connects: number;
+    /** tcpConnectors created then deleted per run; `runs` latency model on, `offRuns` off. */
+    readonly entities: number;
+    readonly runs: number;
+    readonly offRuns: number;
+  };
 }
 
 export const PLANS: Readonly<Record<'full' | 'quick', RunPlan>> = {
@@ -23,12 +36,14 @@ export const PLANS: Readonly<Record<'full' | 'quick', RunPlan>> = {
     throughput: { entities: 2_000, runs: 2, offRuns: 3 },
     cold: { entities: 4_000, runs: 3 },
     memory: { idleEntities: 10, largeEntities: 10_000, settleMs: 3_000, leakEntities: 100, leakPasses: 1_000 },
+    channel: { credentialCalls: 20, credentialChildren: 5, connects: 30, entities: 2_000, runs: 2, offRuns: 5 },
   },
   quick: {
     latency: { sizes: [10, 200], changes: 5, warmup: 1, noopPasses: 2 },
     throughput: { entities: 200, runs: 1, offRuns: 1 },
     cold: { entities: 400, runs: 1 },
     memory: { idleEntities: 10, largeEntities: 1_000, settleMs: 1_000, leakEntities: 50, leakPasses: 100 },
+    channel: { credentialCalls: 5, credentialChildren: 1, connects: 5, entities: 200, runs: 1, offRuns: 1 },
   },
 };
 

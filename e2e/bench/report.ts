@@ -2,6 +2,7 @@
  * The benchmark's result document (written as `e2e/results/bench.json`), the verdict on each
  * target of issue 8, and the text tables. Pure: a report in, strings out.
  */
+import type { ChannelResult } from './channel.js';
 import type { ColdStartResult } from './cold-start.js';
 import type { LatencyResult } from './latency.js';
 import type { LeakResult, RssResult } from './memory.js';
@@ -24,6 +25,7 @@ export interface TargetResult {
   throughput?: ThroughputResult[];
   coldStart?: ColdStartResult;
   memory?: { idle?: RssResult; large?: RssResult; leak?: LeakResult };
+  channel?: ChannelResult;
   readonly errors: string[];
 }
 
@@ -49,6 +51,7 @@ export interface Verdict {
 
 const f0 = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–');
 const f1 = (n: number): string => (Number.isFinite(n) ? (Math.round(n * 10) / 10).toFixed(1) : '–');
+const times = (n: number): string => (Number.isFinite(n) ? `${n.toFixed(2)}×` : '–');
 const pct = (n: number): string => (Number.isFinite(n) ? `${Math.round(n * 100)} %` : '–');
 
 export function verdicts(r: TargetResult): Verdict[] {
@@ -184,6 +187,7 @@ export function renderTables(report: BenchReport): string {
         ),
     );
   }
+  parts.push(...channelTables(targets));
   const verdictRows = targets.flatMap((t) => verdicts(t));
   if (verdictRows.length > 0) {
     parts.push('**Targets**\n\n' + table(['router', 'target', 'measured', 'met'], verdictRows.map((v) => [v.target, v.goal, v.measured, v.met ? 'yes' : '**no**'])));
@@ -191,6 +195,59 @@ export function renderTables(report: BenchReport): string {
   const errors = targets.flatMap((t) => t.errors.map((e) => `- ${t.target.kind}: ${e}`));
   if (errors.length > 0) parts.push(`**Errors**\n\n${errors.join('\n')}`);
   return `${machineLine(report.machine)}; ${report.mode} run, ${f0(report.durationS)} s\n\n${parts.join('\n\n')}\n`;
+}
+
+/** The `channel` section: mTLS management channel against the anonymous listener (reported, never judged). */
+export function channelTables(targets: readonly TargetResult[]): string[] {
+  const parts: string[] = [];
+  const creds = targets.flatMap((t) => (t.channel?.credentials ? [t.channel.credentials] : []));
+  if (creds.length > 0) {
+    parts.push(
+      '**Management channel credentials**: `createManagementCredentials()` (CA + router + controller certificate, ECDSA P-256), ms; ' +
+        'fresh process = first call of a new node process (median of its runs), memory kept after a full GC\n\n' +
+        table(
+          ['first call', 'calls', 'median', 'p90', 'fresh process: first', 'second', 'runs', 'RSS kept', 'heap kept'],
+          creds.map((c) => [
+            f1(c.firstMs),
+            String(c.calls),
+            f1(c.medianMs),
+            f1(c.p90Ms),
+            c.child ? f1(c.child.firstMs) : '–',
+            c.child ? f1(c.child.secondMs) : '–',
+            c.child ? String(c.child.runs) : '–',
+            c.child ? `${f1(c.child.rssDeltaMb)} MB` : '–',
+            c.child ? `${f1(c.child.heapDeltaMb * 1024)} KB` : '–',
+          ]),
+        ),
+    );
+  }
+  const connect = targets.flatMap((t) => (t.channel?.connect ?? []).map((x) => ({ t: t.target.kind, x })));
+  if (connect.length > 0) {
+    parts.push(
+      '**Management channel connect**, ms from `new ManagementClient` to the first answered QUERY, a fresh client each time ' +
+        '(none = anonymous listener; mtls = TLS, client certificate, SASL EXTERNAL)\n\n' +
+        table(
+          ['router', 'latency model', 'clients', 'none p50', 'none p90', 'mtls p50', 'mtls p90', 'mtls / none p50', 'mtls / none p90'],
+          connect.map(({ t, x }) => [t, x.latencyModel, String(x.clients), f1(x.none.medianMs), f1(x.none.p90Ms), f1(x.mtls.medianMs), f1(x.mtls.p90Ms), times(x.mtlsVsNone.median), times(x.mtlsVsNone.p90)]),
+        ),
+    );
+  }
+  const tput = targets.flatMap((t) => (t.channel?.throughput ?? []).map((x) => ({ t: t.target.kind, x })));
+  if (tput.length > 0) {
+    parts.push(
+      "**Management channel apply throughput**, operations/s of the controller's client (`applyPlan`, best of the runs)\n\n" +
+        table(
+          ['router', 'latency model', 'entities', 'runs', 'op', 'none', 'mtls', 'mtls / none'],
+          tput.flatMap(({ t, x }) =>
+            (['creates', 'deletes'] as const).map((op) => {
+              const key = op === 'creates' ? 'createsPerSec' : 'deletesPerSec';
+              return [t, x.latencyModel, f0(x.entities), String(x.runs), op, f0(x.none[key]), f0(x.mtls[key]), pct(x.mtlsVsNone[op])];
+            }),
+          ),
+        ),
+    );
+  }
+  return parts;
 }
 
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'];

@@ -3,16 +3,19 @@
  * (`BIN -c BOOT_FILE`), booted from a file that holds the desired state plus the management
  * listener. The simulator always runs from this build (`dist-bench/e2e/simulator/main.js`, its
  * latency model on); a real router comes from `routerTarget()` (SKROUTERD_BIN or a container
- * engine).
+ * engine). The management channel is the anonymous loopback listener by default, or with
+ * `auth: 'mtls'` the product's mutual-TLS channel (`openManagementChannel`): callers then build
+ * their ManagementClient from {@link RouterProcess.clientOptions}.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ManagementClient } from '../../controller/management/index.js';
+import { ManagementClient, type ManagementTlsOptions } from '../../controller/management/index.js';
 import { freePort } from '../../controller/net/free-port.js';
 import { bootConfig } from '../../controller/router/boot-file.js';
+import { anonymousListener, openManagementChannel, type ManagementChannel } from '../../controller/router/management-channel.js';
 import type { DesiredState } from '../../schemas/index.js';
 
 export interface BenchTarget {
@@ -38,16 +41,40 @@ export async function simulatorTarget(dir: string, latency = true): Promise<Benc
   return { kind: 'simulator', description: `simulator (latency model ${latency ? 'on' : 'off'})`, bin, env: {} };
 }
 
+/** How the benchmark's client reaches the router's management listener. */
+export type ChannelAuth = 'none' | 'mtls';
+
+export interface RouterStartOptions {
+  /** How long to wait until management answers. Default 120,000 ms. */
+  readonly timeoutMs?: number;
+  /**
+   * `none` (default): the anonymous loopback listener (`MGMT_AUTH=none`); `mtls`: the product's
+   * mutual-TLS channel (fresh credentials, sslProfile + listener with requireSsl,
+   * authenticatePeer, SASL EXTERNAL), as the controller boots its router by default.
+   */
+  readonly auth?: ChannelAuth;
+}
+
+/** The connection part of ManagementClientOptions: spread it into `new ManagementClient({...})`. */
+export type ClientConnection = { readonly url: string } | { readonly url: string; readonly tls: ManagementTlsOptions };
+
 export class RouterProcess {
   readonly url: string;
   readonly dir: string;
+  readonly auth: ChannelAuth;
+  /** The client's TLS material with `auth: 'mtls'`; undefined over plain AMQP. */
+  readonly tls: ManagementTlsOptions | undefined;
   readonly #child: ChildProcess;
   readonly #exited: Promise<void>;
+  readonly #closeChannel: () => Promise<void>;
   readonly output: string[] = [];
 
-  private constructor(url: string, dir: string, child: ChildProcess) {
-    this.url = url;
+  private constructor(dir: string, child: ChildProcess, auth: ChannelAuth, channel: Pick<ManagementChannel, 'url' | 'tls' | 'close'>) {
+    this.url = channel.url;
+    this.tls = channel.tls;
     this.dir = dir;
+    this.auth = auth;
+    this.#closeChannel = channel.close;
     this.#child = child;
     this.#exited = new Promise((resolve) => child.once('exit', () => resolve()));
     const keep = (chunk: Buffer) => {
@@ -61,15 +88,31 @@ export class RouterProcess {
     return this.#child.pid;
   }
 
+  /** `{ url }`, plus `tls` over the mTLS channel. */
+  get clientOptions(): ClientConnection {
+    return this.tls === undefined ? { url: this.url } : { url: this.url, tls: this.tls };
+  }
+
   /** Boots `target` from `state` and waits until management answers (up to `timeoutMs`). */
-  static async start(target: BenchTarget, state: DesiredState, timeoutMs = 120_000): Promise<RouterProcess> {
+  static async start(target: BenchTarget, state: DesiredState, options: RouterStartOptions = {}): Promise<RouterProcess> {
+    const { timeoutMs = 120_000, auth = 'none' } = options;
     const dir = await mkdtemp(join(tmpdir(), 'iofog-router-bench-router-'));
     const port = await freePort();
     const boot = join(dir, 'boot.json');
-    await writeFile(boot, bootConfig(state, port));
+    let channel: Pick<ManagementChannel, 'url' | 'tls' | 'bootEntities' | 'close'>;
+    try {
+      channel =
+        auth === 'mtls'
+          ? await openManagementChannel({ managementAuth: 'mtls', managementPort: port, bootFile: boot, configFile: boot })
+          : { url: `amqp://127.0.0.1:${port}`, tls: undefined, bootEntities: [anonymousListener(port)], close: async () => {} };
+      await writeFile(boot, bootConfig(state, channel.bootEntities));
+    } catch (error) {
+      await rm(dir, { recursive: true, force: true });
+      throw error;
+    }
     const child = spawn(target.bin, ['-c', boot], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...target.env } });
-    const router = new RouterProcess(`amqp://127.0.0.1:${port}`, dir, child);
-    const probe = new ManagementClient({ url: router.url, timeoutMs, connectTimeoutMs: 2_000, reconnectInitialDelayMs: 100, reconnectMaxDelayMs: 250 });
+    const router = new RouterProcess(dir, child, auth, channel);
+    const probe = new ManagementClient({ ...router.clientOptions, timeoutMs, connectTimeoutMs: 2_000, reconnectInitialDelayMs: 100, reconnectMaxDelayMs: 250 });
     try {
       await Promise.race([
         probe.checkRouter(),
@@ -86,7 +129,7 @@ export class RouterProcess {
     return router;
   }
 
-  /** SIGTERM, SIGKILL after 5 s; removes the boot directory. */
+  /** SIGTERM, SIGKILL after 5 s; removes the channel's certificates and the boot directory. */
   async stop(): Promise<void> {
     if (this.#child.exitCode === null && this.#child.signalCode === null) {
       this.#child.kill('SIGTERM');
@@ -94,6 +137,7 @@ export class RouterProcess {
       await this.#exited;
       clearTimeout(timer);
     }
+    await this.#closeChannel();
     await rm(this.dir, { recursive: true, force: true });
   }
 }

@@ -12,7 +12,7 @@
  */
 import { readActual } from '../../controller/loop/read-actual.js';
 import { ManagementClient } from '../../controller/management/index.js';
-import { MANAGEMENT_LISTENER } from '../../controller/router/boot-file.js';
+import { MANAGEMENT_NAMES } from '../../controller/router/boot-file.js';
 import { loadSettings } from '../../controller/settings.js';
 import { applyPlan } from '../../reconcilers/apply.js';
 import { plan } from '../../reconcilers/plan.js';
@@ -42,7 +42,7 @@ export interface ThroughputResult {
   readonly controllerVsSerial: { readonly creates: number; readonly deletes: number };
 }
 
-const PLAN_OPTIONS = { protectedNames: [MANAGEMENT_LISTENER], ignore: ['auto-mesh*'] };
+export const PLAN_OPTIONS = { protectedNames: [...MANAGEMENT_NAMES], ignore: ['auto-mesh*'] };
 
 function rawOps(p: Plan): RawOp[] {
   return p.operations.map((op) => ({
@@ -129,11 +129,13 @@ export async function measureThroughput(
   }
 }
 
-function rate(ops: number, ms: number): number {
+/** Operations per second, rounded. */
+export function rate(ops: number, ms: number): number {
   return Math.round((ops * 1000) / ms);
 }
 
-async function checked(result: ReturnType<typeof applyPlan>): Promise<void> {
+/** Awaits an applyPlan and throws unless every operation succeeded. */
+export async function checked(result: ReturnType<typeof applyPlan>): Promise<void> {
   const { failed, skipped } = await result;
   if (failed.length > 0 || skipped.length > 0) throw new Error(`apply: ${failed.length} failed, ${skipped.length} skipped`);
 }
