@@ -100,6 +100,19 @@ describe('faults', () => {
     expect((await must(after, { operation: 'READ', type: T('sslProfile'), name: 'lost' })).statusCode).toBe(404);
   });
 
+  it('requests still queued when the router crashes die with it: the rebooted router never runs them', async () => {
+    simulator = await startSimulator({ boot: { text: INTERIOR_BOOT }, latency: { scale: 20 } });
+    const client = await connect(simulator);
+    const names = Array.from({ length: 10 }, (_, i) => `queued-${i}`);
+    for (const name of names) client.sendRaw({ application_properties: { operation: 'CREATE', type: T('sslProfile'), name }, body: {}, reply_to: 'nowhere' });
+    await received(simulator, 'CREATE', names.length);
+    await simulator.faults.crash();
+    await new Promise((r) => setTimeout(r, 300)); // longer than the queued requests' modelled cost
+    const after = await connect(simulator);
+    const rows = await must(after, { operation: 'QUERY', entityType: T('sslProfile') }, { attributeNames: ['name'] });
+    expect((rows.body as { results: string[][] }).results.flat().filter((n) => n.startsWith('queued-'))).toEqual([]);
+  });
+
   it('a crash with a boot file that went bad leaves the router down and reports why', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'sim-crash-')), 'skrouterd.json');
     writeFileSync(file, INTERIOR_BOOT);

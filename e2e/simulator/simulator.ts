@@ -229,6 +229,8 @@ export class RouterSimulator {
   }
 
   private async run(job: Job, generation: number): Promise<void> {
+    // A request still queued when the router crashed died with it: the rebooted state never sees it.
+    if (generation !== this.generation) return;
     const state = this.state;
     const { request, target } = job;
     state.openLinks = this.server.linkCount();
