@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -39,6 +39,15 @@ describe('management channel', () => {
     expect(channel.tls?.cert?.toString()).toContain('BEGIN CERTIFICATE');
     await channel.close();
     await expect(stat(certDir)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('mtls: removes certificate directories a killed controller left beside the boot file, and nothing else', async () => {
+    await mkdir(join(dir, '.iofog-router-mgmt-stale1'));
+    await writeFile(join(dir, '.iofog-router-mgmt-stale1', 'router.key'), 'old');
+    await writeFile(join(dir, 'boot.json'), '[]');
+    const channel = await open(base);
+    const certDir = (channel.bootEntities[0]?.attributes as Record<string, string>)['caCertFile'] ?? '';
+    expect((await readdir(dir)).sort()).toEqual([join(certDir, '..').slice(dir.length + 1), 'boot.json'].sort());
   });
 
   it('mtls: every start makes new credentials', async () => {

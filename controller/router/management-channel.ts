@@ -6,7 +6,8 @@
  *   at every start (`controller/tls/management-credentials.ts`). The router's key, its certificate
  *   and the CA go to a fresh 0700 directory beside the boot file (writable, and already visible to
  *   a router in a container), since skrouterd reads files; the controller's key stays in memory
- *   and the CA key is discarded. The listener requires TLS, a client certificate
+ *   and the CA key is discarded. The directory goes at stop; one left by a killed controller goes
+ *   at the next start. The listener requires TLS, a client certificate
  *   from that CA, and SASL EXTERNAL, so no other local process can reconfigure the router.
  * - Supervised, `MGMT_AUTH=none`: an anonymous listener, loopback only.
  * - Attach (`ROUTER_URL`): the router is someone else's. `ROUTER_TLS_CA/CERT/KEY` are read once,
@@ -14,7 +15,7 @@
  *   `MGMT_AUTH=none`: certificates made by this process would vanish with it.
  */
 import { X509Certificate, createPrivateKey } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { DesiredEntity } from '../../schemas/index.js';
 import { MAX_MATERIAL_BYTES, readBounded } from '../fs/read-bounded.js';
@@ -75,6 +76,19 @@ export function mtlsEntities(port: number, dir: string): DesiredEntity[] {
   ];
 }
 
+/** Prefix of the certificate directories made beside the boot file. */
+const CERT_DIR_PREFIX = '.iofog-router-mgmt-';
+
+/**
+ * Removes the certificate directories an earlier controller left beside this boot file when it
+ * was killed before its stop: their CA is gone, so nothing can use them. Two controllers never
+ * share a boot file, so none of them is in use.
+ */
+async function removeStaleDirectories(parent: string): Promise<void> {
+  const names = await readdir(parent).catch(() => [] as string[]);
+  await Promise.all(names.filter((n) => n.startsWith(CERT_DIR_PREFIX)).map((n) => rm(join(parent, n), { recursive: true, force: true })));
+}
+
 type ChannelSettings = Pick<
   Settings,
   'routerUrl' | 'managementPort' | 'managementAuth' | 'routerTlsCa' | 'routerTlsCert' | 'routerTlsKey' | 'bootFile' | 'configFile'
@@ -90,7 +104,8 @@ export async function openManagementChannel(settings: ChannelSettings): Promise<
   const parent = dirname(settings.bootFile ?? settings.configFile);
   let dir: string;
   try {
-    dir = await mkdtemp(join(parent, '.iofog-router-mgmt-'));
+    await removeStaleDirectories(parent);
+    dir = await mkdtemp(join(parent, CERT_DIR_PREFIX));
   } catch (error) {
     throw new StartupError(`cannot create the management channel's certificate directory in ${parent}: ${(error as Error).message} (the boot file's directory must be writable; or MGMT_AUTH=none)`);
   }

@@ -1,10 +1,11 @@
 /**
  * The management channel as shipped (`MGMT_AUTH=mtls`, the default): the controller converges and
- * applies edits over its mutual-TLS listener, and nothing else can use that listener. The scenario
+ * applies edits over its mutual-TLS listener, nothing else can use that listener, and no key
+ * material shows in the boot file, the log, /status or /metrics. The scenario
  * watches the router through an anonymous listener of its own in the desired config, since the
  * controller's listener admits only the controller.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManagementClient } from '../../controller/management/index.js';
@@ -109,6 +110,20 @@ describe(`management channel (MGMT_AUTH=mtls) against the ${target.kind}`, () =>
       return onNewRouter && s.lastPass?.result === 'converged' && s.lastPass.id > editPass ? true : undefined;
     });
     recordTiming('router SIGKILL → restarted and converged over mTLS', target.kind, performance.now() - crashed);
+
+    // The keys stay secret: no PEM, nor any line of the router's key, in the boot file, the
+    // log (debug level), /status or /metrics.
+    const routerKeyLines = (await readFile(join(certDir, 'router.key'), 'utf8')).split('\n').filter((l) => l.length > 20 && !l.startsWith('-----'));
+    const published = {
+      'boot file': await readFile(c.bootFile, 'utf8'),
+      log: JSON.stringify(c.logs) + c.stderr.join('\n'),
+      '/status': JSON.stringify(await c.status()),
+      '/metrics': await (await c.get('/metrics')).text(),
+    };
+    for (const [where, text] of Object.entries(published)) {
+      expect(text, where).not.toMatch(/PRIVATE KEY|BEGIN CERTIFICATE/);
+      expect(routerKeyLines.filter((l) => text.includes(l)), where).toEqual([]);
+    }
 
     // A clean stop removes the certificates.
     expect(await c.stop()).toEqual({ code: 0, signal: null });
