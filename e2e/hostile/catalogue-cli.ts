@@ -27,6 +27,9 @@ const BAD_JSON = '[["router", {"id": "r1"}],]';
 /** The good config padded with blanks to 2 KiB: valid, but over a CONFIG_MAX_BYTES of 1024. */
 const GOOD_2KIB = goodText().padEnd(2048, ' ');
 
+/** Attach mode over TLS in kubernetes mode: start-up reads the ROUTER_TLS_* files before anything else. */
+const ATTACH_TLS = { SKUPPER_PLATFORM: 'kubernetes', QDROUTERD_CONF: '{good}', ROUTER_URL: 'amqps://127.0.0.1:5671' };
+
 /** A command line run with settings in its environment. */
 const withEnv = (id: string, title: string, args: string[], env: Record<string, string>, exit: number, expect: string, files?: Record<string, string>): CliCase => ({
   ...cli(id, title, args, exit, expect, files),
@@ -91,6 +94,15 @@ export const CLI_CASES: readonly CliCase[] = [
   cli('run-http-port-range', 'run --http-port 70000', ['run', '--http-port', '70000'], EXIT.config, 'HTTP_PORT="70000": must be less or equal to 65535'),
   cli('run-platform', 'run --platform windows', ['run', '--platform', 'windows'], EXIT.config, 'SKUPPER_PLATFORM="windows": expected one of pot, iofog, kubernetes'),
   cli('run-router-http', 'run --router http://', ['run', '--router', 'http://127.0.0.1:5672'], EXIT.config, 'ROUTER_URL="http://127.0.0.1:5672"'),
+  // Attach-mode TLS (ROUTER_TLS_*): the combinations are settings errors (78); files that cannot
+  // be used stop the start (69), naming the variable and the file, before anything is started.
+  withEnv('run-tls-plain-url', 'ROUTER_TLS_CA with an amqp:// ROUTER_URL', ['run'], { ROUTER_URL: 'amqp://127.0.0.1:5672', ROUTER_TLS_CA: '{good}' }, EXIT.config, 'needs an amqps:// ROUTER_URL'),
+  withEnv('run-tls-cert-no-key', 'ROUTER_TLS_CERT without ROUTER_TLS_KEY', ['run'], { ROUTER_URL: 'amqps://127.0.0.1:5671', ROUTER_TLS_CERT: '{good}' }, EXIT.config, 'ROUTER_TLS_KEY="": is required with ROUTER_TLS_CERT'),
+  withEnv('run-tls-ca-missing', 'ROUTER_TLS_CA naming a missing file', ['run'], { ...ATTACH_TLS, ROUTER_TLS_CA: '{dir}/absent.pem' }, EXIT.unavailable, 'absent.pem: cannot read the file: ENOENT'),
+  withEnv('run-tls-ca-not-pem', 'ROUTER_TLS_CA naming a config file, not a certificate', ['run'], { ...ATTACH_TLS, ROUTER_TLS_CA: '{good}' }, EXIT.unavailable, 'not a PEM certificate'),
+  withEnv('run-tls-key-shell', 'ROUTER_TLS_KEY with a command substitution', ['run'], { ...ATTACH_TLS, ROUTER_TLS_CERT: '{good}', ROUTER_TLS_KEY: '$(touch pwned)' }, EXIT.unavailable, 'cannot read the file'),
+  withEnv('run-tls-ca-dev-zero', 'ROUTER_TLS_CA=/dev/zero', ['run'], { ...ATTACH_TLS, ROUTER_TLS_CA: '/dev/zero' }, EXIT.unavailable, 'not a regular file'),
+  setting('MGMT_AUTH', 'password', 'expected one of mtls, none'),
   setting('ROUTER_MGMT_PORT', '0', ''),
   setting('ROUTER_MGMT_PORT', '65536', ''),
   setting('ROUTER_MGMT_PORT', '5672; rm -rf /', 'expected a whole number'),
