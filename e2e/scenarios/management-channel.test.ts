@@ -5,7 +5,8 @@
  * watches the router through an anonymous listener of its own in the desired config, since the
  * controller's listener admits only the controller.
  */
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManagementClient } from '../../controller/management/index.js';
@@ -14,6 +15,7 @@ import { createManagementCredentials } from '../../controller/tls/management-cre
 import { writeSkrouterdConfig } from '../../schemas/config/index.js';
 import type { DesiredEntity } from '../../schemas/index.js';
 import { ControllerProcess, freePort, waitFor } from '../harness/controller-process.js';
+import { startSimulator, type Simulator } from '../simulator/index.js';
 import { routerTarget } from '../harness/router-target.js';
 import { recordTiming } from '../harness/timings.js';
 
@@ -22,10 +24,15 @@ const T = (type: string) => `io.skupper.router.${type}`;
 
 let running: ControllerProcess[] = [];
 const clients: ManagementClient[] = [];
+let simulator: Simulator | undefined;
+const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close()));
   await Promise.all(running.map((c) => c.dispose()));
   running = [];
+  await simulator?.close();
+  simulator = undefined;
+  for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
 function client(url: string, extra: Partial<ConstructorParameters<typeof ManagementClient>[0]> = {}): ManagementClient {
@@ -128,5 +135,33 @@ describe(`management channel (MGMT_AUTH=mtls) against the ${target.kind}`, () =>
     // A clean stop removes the certificates.
     expect(await c.stop()).toEqual({ code: 0, signal: null });
     await expect(stat(certDir)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('attach mode: ROUTER_URL=amqps:// with ROUTER_TLS_CA/CERT/KEY converges on a router that requires client certificates (in-process simulator)', async () => {
+    const pki = createManagementCredentials();
+    const router: DesiredEntity = { kind: 'router', name: 'e2e-attached', attributes: { id: 'e2e-attached', mode: 'edge' } };
+    simulator = await startSimulator({
+      boot: { text: writeSkrouterdConfig({ entities: [router] }) },
+      latency: false,
+      tls: { cert: pki.routerCertPem, key: pki.routerKeyPem, ca: pki.caCertPem, requireSsl: true, authenticatePeer: true, saslMechanisms: 'EXTERNAL' },
+    });
+    const dir = await mkdtemp(join(tmpdir(), 'e2e-attach-tls-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const files = { ROUTER_TLS_CA: join(dir, 'ca.pem'), ROUTER_TLS_CERT: join(dir, 'client.pem'), ROUTER_TLS_KEY: join(dir, 'client.key') };
+    await writeFile(files.ROUTER_TLS_CA, pki.caCertPem);
+    await writeFile(files.ROUTER_TLS_CERT, pki.clientCertPem);
+    await writeFile(files.ROUTER_TLS_KEY, pki.clientKeyPem, { mode: 0o600 });
+
+    const webPort = await freePort();
+    const text = writeSkrouterdConfig({ entities: [router, { kind: 'tcpListener', name: 'web', attributes: { host: '127.0.0.1', port: String(webPort), address: 'web' } }] });
+    const c = await ControllerProcess.start({ target, config: text, env: { ROUTER_URL: simulator.url, ...files } });
+    running.push(c);
+    await c.waitConverged(c.revisionOf(text));
+    expect((await c.status()).router).toMatchObject({ url: simulator.url, reachable: true });
+    expect(c.passes().reduce((n, p) => n + p.operations, 0)).toBe(1); // the tcpListener's CREATE, over TLS
+    expect(c.logs.find((l) => l.msg === 'controller starting')?.['managementAuth']).toBe('attach-tls');
+    // Seen from the router: the controller's certificate is the authenticated user of a TLS connection.
+    const observer = client(simulator.url, { tls: { ca: Buffer.from(pki.caCertPem), cert: Buffer.from(pki.clientCertPem), key: Buffer.from(pki.clientKeyPem) } });
+    expect((await observer.query(T('tcpListener'), ['name'])).map((r) => r['name'])).toEqual(['web']);
   });
 });
