@@ -178,7 +178,13 @@ export class Controller {
     }
     const source = options.source ?? (await sourceFromSettings(settings, options.log));
     const channel = await openManagementChannel(settings);
-    const controller = new Controller(options, source, channel, router);
+    let controller: Controller;
+    try {
+      controller = new Controller(options, source, channel, router);
+    } catch (error) {
+      await channel.close();
+      throw error;
+    }
     try {
       await controller.#start();
     } catch (error) {
@@ -277,12 +283,12 @@ export class Controller {
    * with sslProfiles resolved and the entities whose TLS material is missing left out, since the
    * router refuses to boot from a file that names missing certificates.
    */
-  async #writeBoot(): Promise<void> {
+  async #writeBoot(channelEntities = this.#channel.bootEntities): Promise<void> {
     const { settings } = this.#o;
     const file = settings.bootFile ?? settings.configFile;
     const state = this.#reconciler.desired ?? (await readValidFile(file, configLimitsOf(settings))) ?? { entities: [] };
     const resolved = await this.#ssl.resolve(state);
-    await writeBootFile(file, resolved.state, this.#channel.bootEntities);
+    await writeBootFile(file, resolved.state, channelEntities);
   }
 
   async #restartRequired(plan: Plan): Promise<void> {
@@ -324,8 +330,14 @@ export class Controller {
       await this.#ssl.close();
       await this.#http?.close();
       await this.#management.close();
-      const exit = await this.#supervisor?.stop();
-      await this.#channel.close();
+      let exit: ExitInfo | undefined;
+      try {
+        exit = await this.#supervisor?.stop();
+        // The boot file outlives us (pot: QDROUTERD_CONF); it must not name the certificates about to go.
+        if (this.#channel.auth === 'mtls') await this.#writeBoot([]).catch((error: unknown) => this.#log.warn('boot file not rewritten without the management listener', errorFields(error)));
+      } finally {
+        await this.#channel.close();
+      }
       this.#log.info('controller stopped', exit ? { routerCode: exit.code, routerSignal: exit.signal } : {});
       return exit;
     })();

@@ -143,7 +143,7 @@ export const SETTINGS: readonly SettingDefinition[] = [
     env: 'ROUTER_URL',
     key: 'routerUrl',
     type: 'string',
-    description: 'Attach mode: manage the router already running at this `amqp://host:port` instead of starting one (same as `run --router`).',
+    description: 'Attach mode: manage the router already running at this `amqp://host:port` (or `amqps://host:port`, see `ROUTER_TLS_*`) instead of starting one (same as `run --router`).',
   },
   {
     env: 'ROUTER_MGMT_PORT',
@@ -157,7 +157,7 @@ export const SETTINGS: readonly SettingDefinition[] = [
     key: 'managementAuth',
     type: 'enum',
     default: 'mtls',
-    description: 'Supervised: `mtls` makes the management listener require TLS and a client certificate (SASL EXTERNAL) from a CA generated at every start, so only this controller can use it; `none` is an anonymous listener (still loopback only).',
+    description: 'Supervised: `mtls` makes the controller\'s management listener require TLS and a client certificate (SASL EXTERNAL) from a CA generated at every start, so only this controller can use that listener; `none` makes it anonymous (still loopback only). Listeners of the desired config stay as open as they are configured. Attach mode: not used.',
   },
   {
     env: 'ROUTER_TLS_CA',

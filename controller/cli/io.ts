@@ -1,7 +1,8 @@
 /** What every CLI command gets: where to write, how to read files. Tests pass fakes. */
 import { DEFAULT_MAX_BYTES } from '../../schemas/config/index.js';
-import { CONFIG_LIMIT_SETTINGS } from '../config-limits.js';
+import { CONFIG_LIMIT_SETTINGS, configLimitsFromEnv, type ConfigLimits } from '../config-limits.js';
 import { FileTooLargeError, readBoundedText } from '../fs/read-bounded.js';
+import { SettingsError } from '../settings.js';
 
 export interface ReadFileOptions {
   /** Largest file read (`CONFIG_MAX_BYTES`); a bigger one fails with a `FileTooLargeError`. */
@@ -12,7 +13,7 @@ export interface CliIo {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   readFile: (path: string, options?: ReadFileOptions) => Promise<string>;
-  /** The environment the settings are read from. Default `process.env`. */
+  /** The environment the settings are read from (main passes `process.env`). Default: none set. */
   env?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -23,6 +24,20 @@ export interface CliIo {
  */
 export function readTextFile(path: string, options: ReadFileOptions = { maxBytes: DEFAULT_MAX_BYTES }): Promise<string> {
   return readBoundedText(path, { maxBytes: options.maxBytes, limitName: CONFIG_LIMIT_SETTINGS.maxBytes, allowStreams: true });
+}
+
+/**
+ * `CONFIG_MAX_BYTES` / `CONFIG_MAX_ENTITIES` from the command's environment, as the controller
+ * reads them; a bad value is reported on stderr and comes back as the exit code (78).
+ */
+export function configLimitsOrExit(command: string, io: CliIo): ConfigLimits | number {
+  try {
+    return configLimitsFromEnv(io.env ?? {});
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    io.stderr(`iofog-router ${command}: ${error.message}\n`);
+    return EXIT.config;
+  }
 }
 
 /** Why a config file could not be read: over CONFIG_MAX_BYTES (said as `loadConfig` says it), or the reason. */

@@ -47,7 +47,7 @@ describe('boot file', () => {
     expect(entities.find((e) => e.kind === 'listener')?.attributes).toMatchObject({ host: '127.0.0.1', saslMechanisms: 'ANONYMOUS' });
   });
 
-  it('adds nothing for a channel without entities (attach mode with mTLS)', () => {
+  it('adds nothing for a channel without entities (the file a stopped controller leaves)', () => {
     expect(boot(bootConfig({ entities: [{ kind: 'listener', name: MANAGEMENT_LISTENER, attributes: { port: '1' } }] }, [])).map((e) => e.kind)).toEqual(['router']);
   });
 });

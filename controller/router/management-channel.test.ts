@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -41,13 +41,15 @@ describe('management channel', () => {
     await expect(stat(certDir)).rejects.toThrow(/ENOENT/);
   });
 
-  it('mtls: removes certificate directories a killed controller left beside the boot file, and nothing else', async () => {
-    await mkdir(join(dir, '.iofog-router-mgmt-stale1'));
-    await writeFile(join(dir, '.iofog-router-mgmt-stale1', 'router.key'), 'old');
-    await writeFile(join(dir, 'boot.json'), '[]');
+  it('mtls: removes the certificate directories a killed controller of the same boot file left, and no other controller\'s', async () => {
+    await mkdir(join(dir, '.boot.json.mgmt-stale1'));
+    await writeFile(join(dir, '.boot.json.mgmt-stale1', 'router.key'), 'old');
+    const other = await open({ ...base, bootFile: join(dir, 'other.json') }); // another controller's, beside ours
+    const otherKey = (other.bootEntities[0]?.attributes as Record<string, string>)['privateKeyFile'] ?? '';
     const channel = await open(base);
-    const certDir = (channel.bootEntities[0]?.attributes as Record<string, string>)['caCertFile'] ?? '';
-    expect((await readdir(dir)).sort()).toEqual([join(certDir, '..').slice(dir.length + 1), 'boot.json'].sort());
+    const certDir = join((channel.bootEntities[0]?.attributes as Record<string, string>)['caCertFile'] ?? '', '..');
+    expect((await readdir(dir)).sort()).toEqual([certDir, join(otherKey, '..')].map((d) => d.slice(dir.length + 1)).sort());
+    expect(await readFile(otherKey, 'utf8')).toContain('PRIVATE KEY');
   });
 
   it('mtls: every start makes new credentials', async () => {
@@ -68,10 +70,12 @@ describe('management channel', () => {
     expect(channel.bootEntities).toEqual([expect.objectContaining({ kind: 'listener', attributes: expect.objectContaining({ host: '127.0.0.1', saslMechanisms: 'ANONYMOUS' }) })]);
   });
 
-  it('attach: the URL as given; the boot file gets the anonymous listener only with MGMT_AUTH=none', async () => {
-    const attached = await open({ ...base, routerUrl: 'amqp://10.0.0.5:5672' });
-    expect([attached.url, attached.tls, attached.bootEntities, attached.auth]).toEqual(['amqp://10.0.0.5:5672', undefined, [], 'attach']);
-    expect((await open({ ...base, managementAuth: 'none', routerUrl: 'amqp://10.0.0.5:5672' })).bootEntities).toHaveLength(1);
+  it('attach: the URL as given, MGMT_AUTH ignored; a boot file written in pot mode keeps the anonymous loopback listener', async () => {
+    for (const managementAuth of ['mtls', 'none'] as const) {
+      const attached = await open({ ...base, managementAuth, routerUrl: 'amqp://10.0.0.5:5672' });
+      expect([attached.url, attached.tls, attached.auth]).toEqual(['amqp://10.0.0.5:5672', undefined, 'attach']);
+      expect(attached.bootEntities).toEqual([expect.objectContaining({ kind: 'listener', attributes: expect.objectContaining({ port: '55999', saslMechanisms: 'ANONYMOUS' }) })]);
+    }
   });
 
   describe('attach over TLS', () => {

@@ -10,13 +10,14 @@
  *   at the next start. The listener requires TLS, a client certificate
  *   from that CA, and SASL EXTERNAL, so no other local process can reconfigure the router.
  * - Supervised, `MGMT_AUTH=none`: an anonymous listener, loopback only.
- * - Attach (`ROUTER_URL`): the router is someone else's. `ROUTER_TLS_CA/CERT/KEY` are read once,
- *   at start. A boot file written in pot mode gets the anonymous loopback listener only with
- *   `MGMT_AUTH=none`: certificates made by this process would vanish with it.
+ * - Attach (`ROUTER_URL`): the router is someone else's, and `MGMT_AUTH` does not apply.
+ *   `ROUTER_TLS_CA/CERT/KEY` are read once, at start. A boot file written in pot mode keeps the
+ *   anonymous loopback listener it always had: certificates made by this process would vanish
+ *   with it, and whoever runs that router secures it.
  */
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { DesiredEntity } from '../../schemas/index.js';
 import { MAX_MATERIAL_BYTES, readBounded } from '../fs/read-bounded.js';
 import type { ManagementTlsOptions } from '../management/index.js';
@@ -76,17 +77,21 @@ export function mtlsEntities(port: number, dir: string): DesiredEntity[] {
   ];
 }
 
-/** Prefix of the certificate directories made beside the boot file. */
-const CERT_DIR_PREFIX = '.iofog-router-mgmt-';
+/** Prefix of the certificate directories made beside `bootFile`: named after it, so controllers with other boot files in the same directory keep theirs. */
+function certDirPrefix(bootFile: string): string {
+  return `.${basename(bootFile)}.mgmt-`;
+}
 
 /**
- * Removes the certificate directories an earlier controller left beside this boot file when it
- * was killed before its stop: their CA is gone, so nothing can use them. Two controllers never
- * share a boot file, so none of them is in use.
+ * Removes the certificate directories an earlier controller of this boot file left when it was
+ * killed before its stop: their CA is gone, so nothing can use them, and two controllers never
+ * share a boot file (they would overwrite each other's).
  */
-async function removeStaleDirectories(parent: string): Promise<void> {
+async function removeStaleDirectories(bootFile: string): Promise<void> {
+  const parent = dirname(bootFile);
+  const prefix = certDirPrefix(bootFile);
   const names = await readdir(parent).catch(() => [] as string[]);
-  await Promise.all(names.filter((n) => n.startsWith(CERT_DIR_PREFIX)).map((n) => rm(join(parent, n), { recursive: true, force: true })));
+  await Promise.all(names.filter((n) => n.startsWith(prefix)).map((n) => rm(join(parent, n), { recursive: true, force: true })));
 }
 
 type ChannelSettings = Pick<
@@ -101,11 +106,12 @@ export async function openManagementChannel(settings: ChannelSettings): Promise<
     return { url: `amqp://127.0.0.1:${port}`, tls: undefined, bootEntities: [anonymousListener(port)], auth: 'none', close: async () => {} };
   }
   const credentials = createManagementCredentials();
-  const parent = dirname(settings.bootFile ?? settings.configFile);
+  const bootFile = settings.bootFile ?? settings.configFile;
+  const parent = dirname(bootFile);
   let dir: string;
   try {
-    await removeStaleDirectories(parent);
-    dir = await mkdtemp(join(parent, CERT_DIR_PREFIX));
+    await removeStaleDirectories(bootFile);
+    dir = await mkdtemp(join(parent, certDirPrefix(bootFile)));
   } catch (error) {
     throw new StartupError(`cannot create the management channel's certificate directory in ${parent}: ${(error as Error).message} (the boot file's directory must be writable; or MGMT_AUTH=none)`);
   }
@@ -131,7 +137,7 @@ export async function openManagementChannel(settings: ChannelSettings): Promise<
 }
 
 async function attachChannel(settings: ChannelSettings, url: string): Promise<ManagementChannel> {
-  const bootEntities = settings.managementAuth === 'none' ? [anonymousListener(settings.managementPort)] : [];
+  const bootEntities = [anonymousListener(settings.managementPort)];
   const close = async (): Promise<void> => {};
   if (!url.startsWith('amqps://')) return { url, tls: undefined, bootEntities, auth: 'attach', close };
   const read = async (variable: string, file: string | undefined): Promise<Buffer | undefined> => {

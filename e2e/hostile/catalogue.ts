@@ -59,7 +59,7 @@ export const REQUIRED: Readonly<Record<string, readonly string[]>> = {
   'oversized websocket frames': ['edgelet-ws-oversized'],
   'empty or missing token file': ['edgelet-token-empty', 'edgelet-token-missing'],
   'CLI': ['cli-unknown-command', 'cli-plan-unreachable', 'setting-several'],
-  'management channel settings and files': ['cli-run-tls-plain-url', 'cli-run-tls-cert-no-key', 'cli-run-tls-ca-missing', 'cli-run-tls-ca-not-pem', 'cli-run-tls-ca-dev-zero', 'setting-MGMT_AUTH=password'],
+  'management channel settings and files': ['cli-run-tls-plain-url', 'cli-run-tls-cert-no-key', 'cli-run-tls-ca-missing', 'cli-run-tls-ca-not-pem', 'cli-run-tls-ca-dev-zero', 'cli-run-tls-key-shell', 'setting-MGMT_AUTH=password'],
   'bounds of e2e/hostile/BOUNDS.md': [
     'file-over-CONFIG_MAX_BYTES',
     'sk-over-CONFIG_MAX_ENTITIES',

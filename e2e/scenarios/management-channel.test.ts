@@ -41,13 +41,15 @@ function client(url: string, extra: Partial<ConstructorParameters<typeof Managem
   return c;
 }
 
-/** Why a client could not read the router, or 'answered' if it could. */
+/** 'answered' if the client could read the router, else why its connections were refused. */
 async function attempt(c: ManagementClient): Promise<string> {
+  const reasons: string[] = [];
+  c.on('disconnected', (e) => reasons.push(e.reason));
   try {
     await c.query(T('listener'), ['name']);
     return 'answered';
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    return reasons[0] ?? (error instanceof Error ? error.message : String(error));
   }
 }
 
@@ -78,7 +80,7 @@ describe(`management channel (MGMT_AUTH=mtls) against the ${target.kind}`, () =>
     expect(listener).toMatchObject({ host: '127.0.0.1', sslProfile: MANAGEMENT_SSL_PROFILE, requireSsl: true, authenticatePeer: true, saslMechanisms: 'EXTERNAL' });
 
     // Its certificate directory beside the boot file: private, the router's key unreadable to others.
-    const [certDirName] = (await readdir(c.dir)).filter((n) => n.startsWith('.iofog-router-mgmt-'));
+    const [certDirName] = (await readdir(c.dir)).filter((n) => n.startsWith('.boot.json.mgmt-'));
     expect(certDirName).toBeDefined();
     const certDir = join(c.dir, certDirName ?? '');
     expect((await stat(certDir)).mode & 0o077).toBe(0);
@@ -96,7 +98,10 @@ describe(`management channel (MGMT_AUTH=mtls) against the ${target.kind}`, () =>
         client(url, { tls: { rejectUnauthorized: false, cert: Buffer.from(other.clientCertPem), key: Buffer.from(other.clientKeyPem) } }),
       ),
     };
-    for (const [who, outcome] of Object.entries(refusals)) expect(outcome, who).not.toBe('answered');
+    // Refused by the router (the connection is dropped), not merely unanswered: a wrong port or a
+    // stall would end in a timeout instead.
+    for (const [who, outcome] of Object.entries(refusals)) expect(outcome, who).toMatch(/^connection lost/);
+    expect(refusals['TLS without a certificate']).toMatch(/certificate required/);
 
     // The controller itself writes through the channel: a live edit lands.
     const edited = writeSkrouterdConfig({
@@ -132,9 +137,12 @@ describe(`management channel (MGMT_AUTH=mtls) against the ${target.kind}`, () =>
       expect(routerKeyLines.filter((l) => text.includes(l)), where).toEqual([]);
     }
 
-    // A clean stop removes the certificates.
+    // A clean stop removes the certificates, and the boot file it leaves names none of them.
     expect(await c.stop()).toEqual({ code: 0, signal: null });
     await expect(stat(certDir)).rejects.toThrow(/ENOENT/);
+    const left = await readFile(c.bootFile, 'utf8');
+    expect(left).not.toContain(MANAGEMENT_LISTENER);
+    expect(left).toContain('e2e-observer');
   });
 
   it('attach mode: ROUTER_URL=amqps:// with ROUTER_TLS_CA/CERT/KEY converges on a router that requires client certificates (in-process simulator)', async () => {

@@ -1,8 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fakeIo } from '../test-support/fake-io.js';
 import { startSimulator } from '../../../e2e/simulator/index.js';
+import { createManagementCredentials } from '../../tls/management-credentials.js';
 import { planCommand } from './plan.js';
 
 
@@ -144,6 +146,30 @@ describe.skipIf(!existsSync(examples))('iofog-router plan on the reference examp
         expect(Object.keys(sim.stats.requests)).toEqual(['QUERY']);
       } finally {
         await sim.close();
+      }
+    });
+
+    it('reads a router that requires client certificates over amqps:// with ROUTER_TLS_CA/CERT/KEY', async () => {
+      const pki = createManagementCredentials();
+      const dir = mkdtempSync(join(tmpdir(), 'plan-tls-'));
+      const env = { ROUTER_TLS_CA: join(dir, 'ca.pem'), ROUTER_TLS_CERT: join(dir, 'cert.pem'), ROUTER_TLS_KEY: join(dir, 'key.pem') };
+      writeFileSync(env.ROUTER_TLS_CA, pki.caCertPem);
+      writeFileSync(env.ROUTER_TLS_CERT, pki.clientCertPem);
+      writeFileSync(env.ROUTER_TLS_KEY, pki.clientKeyPem);
+      const sim = await startSimulator({ boot: { text: config(base) }, latency: false, tls: { cert: pki.routerCertPem, key: pki.routerKeyPem, ca: pki.caCertPem } });
+      try {
+        const f = fakeIo(files, env);
+        expect(await planCommand(['--config', 'a.json', '--router', sim.url], f.io)).toBe(0);
+        expect(f.out()).toBe('Nothing to do.\n');
+        const noCert = fakeIo(files, { ROUTER_TLS_CA: env.ROUTER_TLS_CA });
+        expect(await planCommand(['--config', 'a.json', '--router', sim.url], noCert.io)).toBe(69);
+        expect(noCert.err()).toContain(`cannot read the router at ${sim.url}`);
+        const keyless = fakeIo(files, { ROUTER_TLS_CERT: env.ROUTER_TLS_CERT });
+        expect(await planCommand(['--config', 'a.json', '--router', sim.url], keyless.io)).toBe(69);
+        expect(keyless.err()).toContain('ROUTER_TLS_KEY="": is required with ROUTER_TLS_CERT');
+      } finally {
+        await sim.close();
+        rmSync(dir, { recursive: true, force: true });
       }
     });
 

@@ -23,9 +23,10 @@ import type { ActualState } from '../../../reconcilers/plan-types.js';
 import { readActual } from '../../loop/read-actual.js';
 import { ManagementClient } from '../../management/index.js';
 import { MANAGEMENT_NAMES } from '../../router/boot-file.js';
-import { configLimitsFromEnv, configLoadOptions, type ConfigLimits } from '../../config-limits.js';
-import { SettingsError } from '../../settings.js';
-import { EXIT, readFailure, type CliIo } from '../io.js';
+import { openManagementChannel } from '../../router/management-channel.js';
+import { loadSettings } from '../../settings.js';
+import { configLoadOptions, type ConfigLimits } from '../../config-limits.js';
+import { EXIT, configLimitsOrExit, readFailure, type CliIo } from '../io.js';
 
 export const PLAN_USAGE = `Usage: iofog-router plan --config FILE (--against FILE2 | --router URL) [--json]
                          [--protect NAME]... [--ignore GLOB]...
@@ -38,16 +39,20 @@ Writes nothing to any router. Files may be skrouterd JSON arrays or PoT config o
 Options:
   --config FILE    the desired configuration
   --against FILE2  the configuration the router runs now
-  --router URL     read what the router runs now from amqp://host:port (a dry run); the
-                   controller's management listener is protected, auto-mesh* ignored
+  --router URL     read what the router runs now from amqp://host:port, or amqps://host:port
+                   with ROUTER_TLS_CA/CERT/KEY (a dry run); the controller's management
+                   listener is protected, auto-mesh* ignored. A router the controller runs
+                   with MGMT_AUTH=mtls admits only that controller: read it through another
+                   listener of its config.
   --json           print the plan as JSON on stdout
   --protect NAME   never touch the entity with this name (repeatable)
   --ignore GLOB    never touch entities whose names match (* and ?; repeatable)
   -h, --help       show this help
 
-Environment (the controller's limits, applied to both files):
+Environment (as the controller reads it):
   CONFIG_MAX_BYTES     largest file accepted, in bytes (default 4194304)
   CONFIG_MAX_ENTITIES  most entities accepted (default 20000)
+  ROUTER_TLS_CA, ROUTER_TLS_CERT, ROUTER_TLS_KEY  PEM files for an amqps:// --router
 
 Exit status: 0 nothing to do, 1 changes, 2 a file is invalid or unreadable, 64 bad usage,
 69 the router cannot be read, 78 invalid settings.
@@ -118,7 +123,18 @@ async function load(file: string, io: CliIo, limits: ConfigLimits): Promise<Load
 
 /** The live router's state, or undefined after saying why it cannot be read. */
 async function readRouter(url: string, io: CliIo): Promise<ActualState | undefined> {
-  const client = new ManagementClient({ url, timeoutMs: 10_000 });
+  let client: ManagementClient;
+  try {
+    // The controller's own attach-mode path: ROUTER_TLS_* checked as settings, read and parsed.
+    const env = io.env ?? {};
+    const channel = await openManagementChannel(
+      loadSettings({ ROUTER_URL: url, ROUTER_TLS_CA: env['ROUTER_TLS_CA'], ROUTER_TLS_CERT: env['ROUTER_TLS_CERT'], ROUTER_TLS_KEY: env['ROUTER_TLS_KEY'] }),
+    );
+    client = new ManagementClient({ url, ...(channel.tls ? { tls: channel.tls } : {}), timeoutMs: 10_000 });
+  } catch (error) {
+    io.stderr(`iofog-router plan: cannot read the router at ${url}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return undefined;
+  }
   try {
     // A dry run does not wait for a router that is down: the first failed attempt ends it.
     await new Promise<void>((resolve, reject) => {
@@ -144,14 +160,8 @@ export async function planCommand(args: string[], io: CliIo): Promise<number> {
     io.stderr(`iofog-router plan: ${usage.message}\n\n${PLAN_USAGE}`);
     return EXIT.usage;
   }
-  let limits: ConfigLimits;
-  try {
-    limits = configLimitsFromEnv(io.env ?? process.env);
-  } catch (error) {
-    if (!(error instanceof SettingsError)) throw error;
-    io.stderr(`iofog-router plan: ${error.message}\n`);
-    return EXIT.config;
-  }
+  const limits = configLimitsOrExit('plan', io);
+  if (typeof limits === 'number') return limits;
   const against = usage.against;
   const desired = await load(usage.config, io, limits);
   const current = 'file' in against ? await load(against.file, io, limits) : undefined;

@@ -11,9 +11,8 @@ import { parseArgs } from 'node:util';
 import { ENTITY_KINDS, type EntityKind } from '../../../schemas/entity.js';
 import type { DesiredState } from '../../../schemas/desired-state.js';
 import { formatIssues, loadConfig, type ConfigIssue } from '../../../schemas/config/index.js';
-import { configLimitsFromEnv, configLoadOptions, type ConfigLimits } from '../../config-limits.js';
-import { SettingsError } from '../../settings.js';
-import { EXIT, readFailure, type CliIo } from '../io.js';
+import { configLoadOptions } from '../../config-limits.js';
+import { EXIT, configLimitsOrExit, readFailure, type CliIo } from '../io.js';
 
 
 export const VALIDATE_USAGE = `Usage: iofog-router validate FILE [--format auto|skrouterd|pot] [--json]
@@ -98,14 +97,8 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
     io.stderr(`iofog-router validate: ${usage.message}\n\n${VALIDATE_USAGE}`);
     return EXIT.usage;
   }
-  let limits: ConfigLimits;
-  try {
-    limits = configLimitsFromEnv(io.env ?? process.env);
-  } catch (error) {
-    if (!(error instanceof SettingsError)) throw error;
-    io.stderr(`iofog-router validate: ${error.message}\n`);
-    return EXIT.config;
-  }
+  const limits = configLimitsOrExit('validate', io);
+  if (typeof limits === 'number') return limits;
   let text: string;
   try {
     text = await io.readFile(usage.file, { maxBytes: limits.maxBytes });

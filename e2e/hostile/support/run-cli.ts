@@ -63,6 +63,7 @@ export async function runInProcess(c: CliCase, places: CliPlaces): Promise<CliRe
       stdout: (s) => (stdout += s),
       stderr: (s) => (stderr += s),
       readFile: readTextFile,
+      env: process.env,
     });
     return { code, stdout, stderr };
   } finally {
