@@ -1,7 +1,8 @@
 /**
  * A TLS connection stays open while its listener's certificate is rotated on disk. This needs
- * a router that terminates TLS (SKROUTERD_BIN or a container engine); the simulator binds no
- * AMQP listener, so the scenario is skipped there and says why.
+ * a router that terminates TLS the way skrouterd does (SKROUTERD_BIN or a container engine). The
+ * simulator serves TLS listeners but does not reload a listener's certificates when its sslProfile
+ * is updated (its ordinal), so the scenario is skipped there and says why.
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -90,5 +91,5 @@ describe.skipIf(target.kind === 'simulator')(`TLS across a certificate rotation 
 });
 
 describe.runIf(target.kind === 'simulator')('TLS across a certificate rotation', () => {
-  it.skip('needs a router that terminates TLS: set SKROUTERD_BIN or provide a container engine', () => undefined);
+  it.skip('needs a router that reloads TLS certificates on rotation: set SKROUTERD_BIN or provide a container engine', () => undefined);
 });

@@ -12,8 +12,10 @@
  *   reply does not wait for the bind, as the router's does not).
  * - Each bind is logged as skrouterd logs it (`SERVER (info) Listening on ...`). One that fails
  *   (port in use, no such address, unknown service name) is logged like skrouterd logs it
- *   (`SERVER (error) Listener error on ...`) and the router carries on. A listener whose
- *   sslProfile cannot be loaded is logged and not served.
+ *   (`SERVER (error) Listener error on ...`) and the router carries on.
+ * - A listener's security is resolved where it is configured (dataplane.ts, listener-security.ts),
+ *   because skrouterd's listener creation sets TLS up: a profile that cannot be used refuses the
+ *   listener there (a CREATE gets the 500, a boot fails), so every listener handed here is served.
  * - DELETE closes the listening socket; connections it accepted stay open, as skrouterd's
  *   `qd_listener_delete` only closes its pn_listener.
  * - A crash (`reset`) closes every listener; the next boot's `start` binds them again.
@@ -22,9 +24,16 @@
  */
 import type { AmqpServer, OpenListener } from './amqp-server.js';
 import { bindHost, bindPort, hostPort, listenerErrorLine } from './listener-address.js';
-import { listenerSecurity, type ListenerSecurity } from './listener-security.js';
+import type { ListenerSecurity } from './listener-security.js';
 import { pyStr } from './python-values.js';
-import type { PyEntity, RouterState } from './state.js';
+import type { PyEntity } from './state.js';
+import { Teardowns } from './teardowns.js';
+
+interface Configured {
+  readonly entity: PyEntity;
+  /** undefined: plain AMQP (no sslProfile). */
+  readonly security: ListenerSecurity | undefined;
+}
 
 interface Served {
   readonly entity: PyEntity;
@@ -48,24 +57,28 @@ export class AmqpListeners {
   /** Set between `start` and the next `reset`: where binds go. */
   private server: AmqpServer | undefined;
   /** Configured during boot, bound by `start`. */
-  private readonly waiting: PyEntity[] = [];
+  private readonly waiting: Configured[] = [];
   private readonly served = new Map<PyEntity, Served>();
-  /** Teardowns still in progress. */
-  private readonly pending = new Set<Promise<void>>();
+  private readonly teardowns = new Teardowns();
   private closed = false;
 
   constructor(private readonly log: (line: string) => void = () => {}) {}
 
-  /** A listener was configured (boot file or CREATE). */
-  configured(state: RouterState, entity: PyEntity): void {
-    if (this.closed || entity.type.shortName !== 'listener' || !takesClients(entity)) return;
-    if (this.server) this.bind(this.server, state, entity);
-    else this.waiting.push(entity);
+  /** Whether this is a listener the router accepts AMQP clients on: those are served here. */
+  serves(entity: PyEntity): boolean {
+    return entity.type.shortName === 'listener' && takesClients(entity);
+  }
+
+  /** A listener was configured (boot file or CREATE), with the security its creation resolved. */
+  configured(entity: PyEntity, security: ListenerSecurity | undefined): void {
+    if (this.closed || !this.serves(entity)) return;
+    if (this.server) this.bind(this.server, { entity, security });
+    else this.waiting.push({ entity, security });
   }
 
   /** The listener is being deleted: it stops accepting; its connections stay. */
   unconfigured(entity: PyEntity): void {
-    const i = this.waiting.indexOf(entity);
+    const i = this.waiting.findIndex((w) => w.entity === entity);
     if (i >= 0) this.waiting.splice(i, 1);
     const served = this.served.get(entity);
     if (!served) return;
@@ -77,10 +90,10 @@ export class AmqpListeners {
    * The router is up: binds the listeners its boot configured, except `management` (served by
    * the management endpoint). Resolves once every bind has succeeded or failed.
    */
-  async start(server: AmqpServer, state: RouterState, management: PyEntity | undefined): Promise<void> {
+  async start(server: AmqpServer, management: PyEntity | undefined): Promise<void> {
     if (this.closed) return;
     this.server = server;
-    for (const entity of this.waiting.splice(0)) if (entity !== management) this.bind(server, state, entity);
+    for (const waiting of this.waiting.splice(0)) if (waiting.entity !== management) this.bind(server, waiting);
     await Promise.all([...this.served.values()].map((s) => s.bound));
   }
 
@@ -94,7 +107,7 @@ export class AmqpListeners {
 
   /** Resolves once every teardown started so far has released its socket. */
   async settled(): Promise<void> {
-    while (this.pending.size > 0) await Promise.all([...this.pending]);
+    await this.teardowns.settled();
   }
 
   async close(): Promise<void> {
@@ -103,20 +116,11 @@ export class AmqpListeners {
     await this.settled();
   }
 
-  private bind(server: AmqpServer, state: RouterState, entity: PyEntity): void {
+  private bind(server: AmqpServer, { entity, security }: Configured): void {
     const a = entity.attributes;
     const port = bindPort(a['port']);
     if (port === undefined) {
       this.log(listenerErrorLine(a, 'EAI_SERVICE'));
-      return;
-    }
-    let security: ListenerSecurity | undefined;
-    try {
-      const profiles = state.entities.filter((e) => e.type.shortName === 'sslProfile').map((e) => e.attributes);
-      security = listenerSecurity(a, profiles);
-    } catch (e) {
-      const reason = e instanceof Error ? e.message : String(e);
-      this.log(`SERVER (error) Listener ${pyStr(a['name'] ?? null)} on ${hostPort(a)} not served: ${reason}`);
       return;
     }
     const served: Served = { entity, open: undefined, bound: Promise.resolve(), closed: false };
@@ -136,8 +140,6 @@ export class AmqpListeners {
 
   private unbind(served: Served): void {
     served.closed = true;
-    const done = served.bound.then(() => served.open?.close());
-    const tracked = done.finally(() => this.pending.delete(tracked));
-    this.pending.add(tracked);
+    this.teardowns.track(served.bound.then(() => served.open?.close()));
   }
 }

@@ -105,6 +105,11 @@ export class AmqpServer {
     return this.boundPort;
   }
 
+  /** Whether the management endpoint accepts connections (between `listen` and `stopListening`). */
+  get listening(): boolean {
+    return this.server !== undefined;
+  }
+
   /** The container id new connections announce (the router id, which a restart may change). */
   setContainerId(id: string): void {
     this.container.id = id;

@@ -2,14 +2,19 @@
  * The C side of the Python-managed types: what `qd_dispatch_configure_*` refuses (CError), the
  * status attributes its refresh functions write back, and what DELETE/UPDATE may refuse. Nothing
  * here opens sockets: connectors never connect (they stay CONNECTING with a "connection refused"
- * message), TLS files are only checked when the simulator is asked to. AMQP listeners are handed
- * to the listener plane (amqp-listeners.ts) when the simulator serves them (`serveListeners`), and
- * tcpListeners and tcpConnectors to the TCP data plane (tcp-plane.ts) when it runs one
- * (`tcpDataPlane`); without those they bind and connect nothing.
+ * message). AMQP listeners are handed to the listener plane (amqp-listeners.ts) when the simulator
+ * serves them (`serveListeners`), and tcpListeners and tcpConnectors to the TCP data plane
+ * (tcp-plane.ts) when it runs one (`tcpDataPlane`); without those they bind and connect nothing.
+ *
+ * TLS files are read where the simulator needs them or is asked to: a listener's creation sets up
+ * its TLS as skrouterd's does (listener-security.ts: files read and parsed, a CA when EXTERNAL is
+ * offered) for every listener the simulator serves, and for every other one with `checkTlsFiles`;
+ * a connector's files are only checked for existence, and only with `checkTlsFiles`.
  */
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { CError, PythonException } from './errors.js';
+import { listenerSecurity, type ListenerSecurity } from './listener-security.js';
 import { pyStr, type Attributes } from './python-values.js';
 import type { PyEntity, RouterState } from './state.js';
 
@@ -44,15 +49,25 @@ function profile(state: RouterState, kind: 'sslProfile' | 'proxyProfile', name: 
   return found;
 }
 
-/** Only with `checkTlsFiles`: the files a listener or connector would load must exist. */
-function checkTlsFiles(state: RouterState, ssl: PyEntity | undefined, needs: readonly string[]): void {
+/** Only with `checkTlsFiles`: the CA file a connector would load must exist. */
+function checkConnectorTlsFiles(state: RouterState, ssl: PyEntity | undefined): void {
   if (!ssl || !state.options.checkTlsFiles) return;
-  for (const key of needs) {
-    const path = ssl.attributes[key];
-    if (typeof path === 'string' && !existsSync(path)) {
-      throw new CError('Configuration', `sslProfile '${pyStr(ssl.attributes['name'])}': cannot read ${key} '${path}'`);
-    }
+  const path = ssl.attributes['caCertFile'];
+  if (typeof path === 'string' && !existsSync(path)) {
+    throw new CError('Configuration', `sslProfile '${pyStr(ssl.attributes['name'])}': cannot read caCertFile '${path}'`);
   }
+}
+
+/**
+ * The TLS set-up of listener creation (`qd_tls_config`), for the listeners whose files the
+ * simulator reads (see the top of this file). Throws the router's CError; undefined when the
+ * listener has no sslProfile or its files are not read.
+ */
+function listenerTls(state: RouterState, entity: PyEntity): ListenerSecurity | undefined {
+  const ssl = profile(state, 'sslProfile', entity.attributes['sslProfile']);
+  if (!ssl || !(state.options.checkTlsFiles || state.options.amqpListeners?.serves(entity))) return undefined;
+  const profiles = state.entities.filter((e) => e.type.shortName === 'sslProfile').map((e) => e.attributes);
+  return listenerSecurity(entity.attributes, profiles);
 }
 
 function checkOrdinals(entity: PyEntity): void {
@@ -108,6 +123,7 @@ function initialStatus(entity: PyEntity): Attributes {
 /** `qd_dispatch_configure_*`: refuse what the C code refuses, then add the status attributes. */
 export function configureEntity(state: RouterState, entity: PyEntity): void {
   const a = entity.attributes;
+  let security: ListenerSecurity | undefined;
   switch (entity.type.shortName) {
     case 'router':
       checkRouterId(entity);
@@ -119,12 +135,12 @@ export function configureEntity(state: RouterState, entity: PyEntity): void {
       checkOrdinals(entity);
       break;
     case 'listener':
-      checkTlsFiles(state, profile(state, 'sslProfile', a['sslProfile']), a['authenticatePeer'] === true ? ['certFile', 'privateKeyFile', 'caCertFile'] : ['certFile', 'privateKeyFile']);
+      security = listenerTls(state, entity);
       break;
     case 'connector': {
       const ssl = profile(state, 'sslProfile', a['sslProfile']);
       profile(state, 'proxyProfile', a['proxyProfile']);
-      checkTlsFiles(state, ssl, ['caCertFile']);
+      checkConnectorTlsFiles(state, ssl);
       break;
     }
     case 'tcpListener': {
@@ -152,7 +168,7 @@ export function configureEntity(state: RouterState, entity: PyEntity): void {
   }
   Object.assign(a, initialStatus(entity));
   state.options.tcpPlane?.configured(entity);
-  state.options.amqpListeners?.configured(state, entity);
+  state.options.amqpListeners?.configured(entity, security);
 }
 
 /** What `_update` hands to C after the merged attributes are already in place. */

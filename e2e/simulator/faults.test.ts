@@ -113,13 +113,16 @@ describe('faults', () => {
     expect((rows.body as { results: string[][] }).results.flat().filter((n) => n.startsWith('queued-'))).toEqual([]);
   });
 
-  it('a crash with a boot file that went bad leaves the router down and reports why', async () => {
+  it('a crash with a boot file that went bad leaves the router down and reports why; the next restart of a good one serves again', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'sim-crash-')), 'skrouterd.json');
     writeFileSync(file, INTERIOR_BOOT);
     simulator = await startSimulator({ boot: { file }, latency: false });
     writeFileSync(file, '[["io.skupper.router.listener", {}]]');
     await expect(simulator.faults.crash()).rejects.toBeInstanceOf(SimulatorBootError);
     await expect(TestClient.connect(simulator.port)).rejects.toThrow();
+    writeFileSync(file, INTERIOR_BOOT);
+    await simulator.faults.crash(); // at once (no downMs): the port was closed by the failed start, not by the crash
+    expect((await must(await connect(simulator), { operation: 'GET-ANNOTATIONS' })).statusCode).toBe(200);
   });
 
   it('startSimulator rejects a bad boot file with the router start-up failure', async () => {

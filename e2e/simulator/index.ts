@@ -17,7 +17,7 @@
  * boot file has no connector); connectors never connect (they stay CONNECTING); tcpListeners
  * bind nothing unless `tcpDataPlane` is set (then they forward to tcpConnectors, see
  * tcp-plane.ts); TLS files are not read unless `checkTlsFiles` is set, except those of the
- * listeners served (see listener-security.ts); the boot file is always parsed as JSON (the
+ * listeners served (see dataplane.ts and listener-security.ts); the boot file is always parsed as JSON (the
  * product only writes `.json`); orders the router derives from hash iteration (log modules,
  * allocators) are fixed.
  */

@@ -168,8 +168,18 @@ function mechanismsOf(saslMechanisms: unknown): string[] {
 }
 
 /**
- * The security of a booted listener (attributes as the agent holds them), or undefined when it
- * names no sslProfile. Throws the CError the router's listener creation fails with.
+ * When a listener needs a CA: server_config.c sets `ssl_require_peer_authentication` when its
+ * saslMechanisms name EXTERNAL (`strstr`, so any spelling that contains it), and that flag, not
+ * `authenticatePeer`, is what listener creation hands to the TLS set-up as authenticate_peer.
+ */
+function requiresPeerCertificate(saslMechanisms: unknown): boolean {
+  return typeof saslMechanisms === 'string' && saslMechanisms.includes('EXTERNAL');
+}
+
+/**
+ * The TLS set-up of listener creation (attributes as the agent holds them): undefined when it
+ * names no sslProfile. Throws the CError the router's listener creation fails with (a 500 to a
+ * CREATE, a start-up failure at boot); dataplane.ts calls it where a listener is configured.
  */
 export function listenerSecurity(listener: Attributes, profiles: readonly Attributes[]): ListenerSecurity | undefined {
   const name = listener['sslProfile'];
@@ -178,7 +188,7 @@ export function listenerSecurity(listener: Attributes, profiles: readonly Attrib
   const profile = profiles.find((p) => p['name'] === name);
   if (!profile) throw new CError('Not found', `sslProfile '${profileName}' not found`);
   const saslMechanisms = listener['saslMechanisms'];
-  const verifyPeer = typeof saslMechanisms === 'string' && saslMechanisms.includes('EXTERNAL');
+  const verifyPeer = requiresPeerCertificate(saslMechanisms);
   const path = (field: PemField): string | undefined => (typeof profile[field] === 'string' ? profile[field] : undefined);
   const names: Partial<Record<PemField, string>> = {};
   for (const field of ['caCertFile', 'certFile', 'privateKeyFile'] as const) {
@@ -213,7 +223,7 @@ export function listenerSecurity(listener: Attributes, profiles: readonly Attrib
 /** The security of `startSimulator({ tls })`; a bad option throws an Error naming it. */
 export function securityFromOptions(tls: SimulatorTlsOptions): ListenerSecurity {
   const saslMechanisms = tls.saslMechanisms ?? 'EXTERNAL';
-  const verifyPeer = saslMechanisms.includes('EXTERNAL');
+  const verifyPeer = requiresPeerCertificate(saslMechanisms);
   const values: Record<PemField, string | Buffer | undefined> = { caCertFile: tls.ca, certFile: tls.cert, privateKeyFile: tls.key };
   const option: Record<PemField, string> = { caCertFile: 'tls.ca', certFile: 'tls.cert', privateKeyFile: 'tls.key' };
   const names: Partial<Record<PemField, string>> = {};

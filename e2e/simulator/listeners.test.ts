@@ -4,28 +4,24 @@
  * observer beside it; binds that fail are logged and the router carries on; CREATE and DELETE
  * open and close listeners; a restart listens on all of them again.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ManagementClient } from '../../controller/management/client.js';
+import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../controller/net/free-port.js';
 import { MANAGEMENT_LISTENER, anonymousListener, mtlsEntities } from '../../controller/router/management-channel.js';
-import { createManagementCredentials, type ManagementCredentials } from '../../controller/tls/management-credentials.js';
 import type { DesiredEntity } from '../../schemas/index.js';
-import { startSimulator, type Simulator, type SimulatorOptions } from './index.js';
+import { SimulatorBootError, startSimulator, type Simulator, type SimulatorOptions } from './index.js';
 import { TestClient, must } from './test-support/client.js';
 import { T } from './test-support/router.js';
 import { runMain } from './test-support/run-main.js';
+import { tlsFixture } from './test-support/tls-fixture.js';
 import { attempt } from './test-support/tls-probe.js';
 
 type Section = readonly [string, Record<string, unknown>];
 
-let dir: string;
-let credentials: ManagementCredentials;
-let simulator: Simulator | undefined;
-const closers: (() => Promise<unknown>)[] = [];
+/** Its PKI's directory holds the files `mtlsEntities` names (ca.crt, router.crt, router.key). */
+const fx = tlsFixture();
 const lines: string[] = [];
 
 const section = (e: DesiredEntity): Section => [e.kind, { name: e.name, ...e.attributes }];
@@ -36,33 +32,23 @@ const observer = (port: number, name = 'e2e-observer'): Section => [
 const ROUTER: Section = ['router', { id: 'listeners', mode: 'interior' }];
 
 function bootFile(...sections: Section[]): string {
-  const file = join(dir, `boot-${Math.random().toString(36).slice(2)}.json`);
+  const file = join(fx.pki.dir, `boot-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(file, JSON.stringify(sections));
   return file;
 }
 
 /** The controller's mutual-TLS management listener (any free port) and its profile. */
-const mtls = (): Section[] => mtlsEntities(0, dir).map(section);
+const mtls = (): Section[] => mtlsEntities(0, fx.pki.dir).map(section);
 
 /** Boots `file` as `-c FILE` does (managed: serving its management listener), or in-process with `options`. */
 async function start(file: string, options: SimulatorOptions = { managementListener: MANAGEMENT_LISTENER }): Promise<Simulator> {
-  simulator = await startSimulator({ boot: { file }, latency: false, log: (l) => lines.push(l), ...options });
-  return simulator;
+  fx.simulator = await startSimulator({ boot: { file }, latency: false, log: (l) => lines.push(l), ...options });
+  return fx.simulator;
 }
 
 async function connect(port: number): Promise<TestClient> {
   const client = await TestClient.connect(port);
-  closers.push(() => client.close());
-  return client;
-}
-
-function mtlsClient(url: string): ManagementClient {
-  const client = new ManagementClient({
-    url,
-    tls: { ca: Buffer.from(credentials.caCertPem), cert: Buffer.from(credentials.clientCertPem), key: Buffer.from(credentials.clientKeyPem), servername: 'localhost' },
-    timeoutMs: 5000,
-  });
-  closers.push(() => client.close());
+  fx.onCleanup(() => client.close());
   return client;
 }
 
@@ -89,22 +75,11 @@ async function eventually(what: string, check: () => Promise<boolean>, timeoutMs
 async function occupied(): Promise<number> {
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(() => new Promise((resolve) => server.close(resolve)));
+  fx.onCleanup(() => new Promise((resolve) => server.close(resolve)));
   return (server.address() as { port: number }).port;
 }
 
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'sim-listeners-'));
-  credentials = createManagementCredentials();
-  writeFileSync(join(dir, 'ca.crt'), credentials.caCertPem);
-  writeFileSync(join(dir, 'router.crt'), credentials.routerCertPem);
-  writeFileSync(join(dir, 'router.key'), credentials.routerKeyPem);
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close();
-  await simulator?.close();
-  simulator = undefined;
+afterEach(() => {
   lines.length = 0;
 });
 
@@ -131,7 +106,7 @@ describe('the listeners of the boot file', () => {
 
     // One router behind every port: what the observer creates, the controller's client reads.
     await must(anonymous, { operation: 'CREATE', type: T('sslProfile'), name: 'seen' }, {});
-    const controller = mtlsClient(sim.url);
+    const controller = fx.mtlsClient(sim.url);
     expect((await controller.query(T('sslProfile'), ['name'])).map((r) => r['name'])).toEqual(['iofog-router-management-tls', 'seen']);
     // The observer's connection and the controller's, in one connection table.
     expect((await controller.query(T('connection'), ['sasl'])).map((r) => r['sasl'])).toEqual([null, 'EXTERNAL']);
@@ -174,7 +149,7 @@ describe('the listeners of the boot file', () => {
       expect(await run.firstLine).toMatch(/^amqps:\/\/127\.0\.0\.1:\d+$/);
       expect(run.stderr()).toContain(`SERVER (error) Listener error on 127.0.0.1:${busy}: Address already in use`);
       expect(await names(await connect(observerPort), 'listener')).toEqual(['busy', 'e2e-observer', MANAGEMENT_LISTENER].sort());
-      for (const close of closers.splice(0).reverse()) await close();
+      await fx.cleanUp();
       run.child.kill('SIGTERM');
       expect(await run.exited).toBe(0);
     } finally {
@@ -187,7 +162,7 @@ describe('the listeners of the boot file', () => {
     const file = bootFile(ROUTER, observer(observerPort));
     await start(file, { port: 0 });
     expect(await refused(observerPort)).toBe(true);
-    await simulator?.close();
+    await fx.simulator?.close();
     const sim = await start(file, { port: 0, serveListeners: true });
     expect(sim.url).toBe(`amqp://127.0.0.1:${sim.port}`);
     expect((await must(await connect(observerPort), { operation: 'GET-ANNOTATIONS' })).statusCode).toBe(200);
@@ -217,6 +192,52 @@ describe('listeners created and deleted over management', () => {
   });
 });
 
+const MISSING_CERT = '/nonexistent/router.crt';
+/** What skrouterd's listener creation fails with for the profile `broken` (its certFile is missing). */
+const BROKEN = `CError: Configuration: Failed to configure TLS certFile '${MISSING_CERT}' from sslProfile 'broken' (cannot read certFile '${MISSING_CERT}': ENOENT)`;
+const brokenProfile = (): Section => ['sslProfile', { name: 'broken', certFile: MISSING_CERT, privateKeyFile: fx.pki.router.keyFile }];
+
+describe('a listener whose sslProfile cannot be used', () => {
+  it('is refused by CREATE with the 500 of the TLS set-up, as skrouterd refuses it, and binds nothing', async () => {
+    const { pki } = fx;
+    const sim = await start(
+      bootFile(ROUTER, section(anonymousListener(0)), brokenProfile(), ['sslProfile', { name: 'no-ca', certFile: pki.router.certFile, privateKeyFile: pki.router.keyFile }]),
+    );
+    const admin = await connect(sim.port);
+    const [brokenPort, externalPort, peerPort] = [await freePort(), await freePort(), await freePort()];
+    const create = (name: string, attributes: Record<string, unknown>) => must(admin, { operation: 'CREATE', type: T('listener'), name }, attributes);
+    const outcome = (r: { statusCode: number; statusDescription: string }) => [r.statusCode, r.statusDescription];
+
+    expect(outcome(await create('broken-tls', { host: '127.0.0.1', port: String(brokenPort), sslProfile: 'broken' }))).toEqual([500, BROKEN]);
+    // EXTERNAL makes the TLS layer verify client certificates, so the profile needs a CA...
+    expect(outcome(await create('external-tls', { host: '127.0.0.1', port: String(externalPort), sslProfile: 'no-ca', saslMechanisms: 'EXTERNAL' }))).toEqual([
+      500,
+      'CError: Configuration: Listener requires a CA for peer authentication (sslProfile: no-ca)',
+    ]);
+    expect(outcome(await create('absent-tls', { host: '127.0.0.1', port: '0', sslProfile: 'absent' }))).toEqual([500, "CError: Not found: sslProfile 'absent' not found"]);
+    // ...authenticatePeer alone does not (SASL then authenticates, over TLS without a client certificate).
+    expect((await create('peer-tls', { host: '127.0.0.1', port: String(peerPort), sslProfile: 'no-ca', authenticatePeer: true, saslMechanisms: 'PLAIN' })).statusCode).toBe(201);
+    // A listener the simulator does not serve has its files read only with checkTlsFiles (a deliberate difference).
+    expect((await create('mesh-tls', { host: '127.0.0.1', port: '0', role: 'inter-router', sslProfile: 'broken' })).statusCode).toBe(201);
+
+    expect(await names(admin, 'listener')).toEqual([MANAGEMENT_LISTENER, 'mesh-tls', 'peer-tls']);
+    await eventually('the listener that was created', () => Promise.resolve(lines.includes(`SERVER (info) Listening on 127.0.0.1:${peerPort}`)));
+    expect(await refused(brokenPort)).toBe(true);
+    expect(await refused(externalPort)).toBe(true);
+  });
+
+  it('in the boot file is a start-up failure: startSimulator rejects, and main.ts -c exits 1', async () => {
+    const file = bootFile(ROUTER, brokenProfile(), ['listener', { name: 'observer-tls', host: '127.0.0.1', port: String(await freePort()), sslProfile: 'broken' }], ...mtls());
+    const failure = `Router start-up failed: Python: ${BROKEN}`;
+    const error = await start(file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SimulatorBootError);
+    expect((error as Error).message).toBe(failure);
+    const run = runMain('-c', file, '--no-latency');
+    expect(await run.exited).toBe(1);
+    expect(run.stderr()).toContain(failure);
+  });
+});
+
 describe('a restarted router', () => {
   it('listens again on every listener of its boot file, and only on those', async () => {
     const observerPort = await freePort();
@@ -231,7 +252,7 @@ describe('a restarted router', () => {
     await before.whenDisconnected();
     expect(sim.url).toBe(url);
     expect(await names(await connect(observerPort), 'listener')).toEqual(['e2e-observer', MANAGEMENT_LISTENER]);
-    expect((await mtlsClient(sim.url).query(T('listener'), ['name'])).length).toBe(2);
+    expect((await fx.mtlsClient(sim.url).query(T('listener'), ['name'])).length).toBe(2);
     expect(await refused(latePort)).toBe(true);
 
     // Down for a while: no port answers, then all of them again.
@@ -241,6 +262,6 @@ describe('a restarted router', () => {
     expect(await refused(sim.port)).toBe(true);
     await crashed;
     expect((await must(await connect(observerPort), { operation: 'GET-ANNOTATIONS' })).statusCode).toBe(200);
-    expect((await mtlsClient(sim.url).query(T('listener'), ['name'])).length).toBe(2);
+    expect((await fx.mtlsClient(sim.url).query(T('listener'), ['name'])).length).toBe(2);
   });
 });

@@ -13,16 +13,21 @@
  * management listener says (the one the controller adds, else the first listener): on its port,
  * and with its sslProfile, requireSsl, authenticatePeer and saslMechanisms (TLS, mutual TLS,
  * SASL EXTERNAL; the URL printed is then `amqps://`), so the controller can supervise the
- * simulator exactly as it supervises skrouterd. A profile file that cannot be used is a start-up
- * failure, as it is for skrouterd. Every other listener of role normal or route-container serves
- * AMQP management too, with its own security; one that cannot bind is logged on stderr
- * (`SERVER (error) Listener error on ...`) and the simulator carries on.
+ * simulator exactly as it supervises skrouterd. Every other listener of role normal or
+ * route-container serves AMQP management too, with its own security; one that cannot bind is
+ * logged on stderr (`SERVER (error) Listener error on ...`) and the simulator carries on. The
+ * sslProfile files of every listener served are read when it is created: one that cannot be used
+ * is a start-up failure in the boot file (and a 500 to a CREATE), as it is for skrouterd.
+ *
+ * `--check-tls-files` reads the files of the other listeners too (router-to-router, http), as
+ * skrouterd does, and checks that a connector's CA file exists.
  *
  * `--tcp-data-plane`, or `SIMULATOR_TCP_DATA_PLANE=1` in the environment (which reaches the
  * simulator through the controller when it stands in for skrouterd), binds tcpListeners and
  * forwards their connections to tcpConnectors (tcp-plane.ts); its errors go to stderr.
  */
 import { parseArgs } from 'node:util';
+import { MANAGEMENT_LISTENER } from '../../controller/router/management-channel.js';
 import { SimulatorBootError, startSimulator, type SimulatorOptions } from './index.js';
 
 function options(argv: readonly string[]): SimulatorOptions {
@@ -58,9 +63,6 @@ function options(argv: readonly string[]): SimulatorOptions {
     log: (line) => process.stderr.write(`${line}\n`),
   };
 }
-
-/** Name of the listener the controller adds to every boot file (controller/router/boot-file.ts). */
-const MANAGEMENT_LISTENER = 'iofog-router-management';
 
 async function main(): Promise<void> {
   const simulator = await startSimulator(options(process.argv.slice(2)));

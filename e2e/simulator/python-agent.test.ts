@@ -3,7 +3,9 @@
  * management notes and the agent's code: merge semantics (including a failed UPDATE), naming
  * and identity rules, the shared name namespace, validation and CError cases.
  */
+import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { createTestPki } from './test-support/pki.js';
 import { T, testRouter } from './test-support/router.js';
 
 const CREATE = (type: string, name?: string) => ({ operation: 'CREATE', type: T(type), ...(name ? { name } : {}) });
@@ -185,6 +187,24 @@ describe('C-side refusals (500 CError)', () => {
     const strict = testRouter(undefined, { checkTlsFiles: true });
     strict.must(CREATE('sslProfile', 'p'), { certFile: '/does/not/exist.crt', privateKeyFile: '/does/not/exist.key' });
     expect(strict.must(CREATE('listener', 'l'), { port: 1, sslProfile: 'p' }).statusDescription).toMatch(/^CError: Configuration: .*exist\.crt/);
+  });
+
+  it('with checkTlsFiles, sets a listener up as the router does: a CA for EXTERNAL (not for authenticatePeer), usable files', () => {
+    const pki = createTestPki();
+    try {
+      const r = testRouter(undefined, { checkTlsFiles: true });
+      r.must(CREATE('sslProfile', 'no-ca'), { certFile: pki.router.certFile, privateKeyFile: pki.router.keyFile });
+      r.must(CREATE('sslProfile', 'swapped'), { caCertFile: pki.caFile, certFile: pki.router.keyFile, privateKeyFile: pki.router.keyFile });
+      const external = r.must(CREATE('listener', 'external'), { port: 1, sslProfile: 'no-ca', saslMechanisms: 'ANONYMOUS EXTERNAL' });
+      expect([external.statusCode, external.statusDescription]).toEqual([500, 'CError: Configuration: Listener requires a CA for peer authentication (sslProfile: no-ca)']);
+      expect(r.must(CREATE('listener', 'peer'), { port: 2, sslProfile: 'no-ca', authenticatePeer: true, saslMechanisms: 'PLAIN' }).statusCode).toBe(201);
+      // Not only present: the files must hold a certificate and its key.
+      const swapped = r.must(CREATE('listener', 'swapped-files'), { port: 3, role: 'inter-router', sslProfile: 'swapped' });
+      expect([swapped.statusCode, swapped.statusDescription]).toEqual([500, expect.stringMatching(/^CError: Configuration: Failed to configure TLS certFile '.*router\.key' from sslProfile 'swapped' \(certFile and privateKeyFile: /)]);
+      expect(r.must(READ('listener', 'external')).statusCode).toBe(404);
+    } finally {
+      rmSync(pki.dir, { recursive: true, force: true });
+    }
   });
 
   it('brings a tcpListener up while a tcpConnector serves its address', () => {

@@ -39,15 +39,17 @@ export interface SimulatorOptions {
    * Serve AMQP, and management, on the boot file's other listeners too, as skrouterd does: every
    * listener of role normal or route-container, at its host and port, secured by its own
    * sslProfile (amqp-listeners.ts); those CREATE adds as well, and DELETE stops them. A listener
-   * that cannot bind is logged (`log`) and the router carries on. `port` and `tls` still concern
-   * the management endpoint only. Default: true with `managementListener` (what `-c FILE`
-   * does), else false (in-process tests bind no port of their boot file).
+   * that cannot bind is logged (`log`) and the router carries on; one whose sslProfile cannot be
+   * used is refused as skrouterd refuses it (a CREATE gets a 500, the boot fails). `port` and
+   * `tls` still concern the management endpoint only. Default: true with `managementListener`
+   * (what `-c FILE` does), else false (in-process tests bind no port of their boot file).
    */
   serveListeners?: boolean;
   /**
    * Secure the management port without a boot-file listener: TLS with these PEMs, and by default
    * the listener the controller writes (requireSsl, authenticatePeer, SASL EXTERNAL with a client
-   * certificate signed by `ca`). Takes precedence over a `managementListener`'s sslProfile.
+   * certificate signed by `ca`). Takes precedence over a `managementListener`'s sslProfile for
+   * serving (that listener's creation still reads the profile's files when `serveListeners`).
    * Default: none (plain AMQP, with or without SASL ANONYMOUS).
    */
   tls?: SimulatorTlsOptions;
@@ -60,8 +62,10 @@ export interface SimulatorOptions {
   /** Clock for `uptimeSeconds` and connection ages (default `Date.now`). */
   now?: () => number;
   /**
-   * Refuse a listener/connector whose sslProfile names TLS files that do not exist, like the real
-   * router does (default false: the simulator never reads TLS files, so example configs boot anywhere).
+   * Set up the TLS of every listener with an sslProfile as the router's listener creation does
+   * (files read and parsed, a CA when saslMechanisms offer EXTERNAL), and refuse a connector whose
+   * profile's caCertFile does not exist. Default false: only the listeners the simulator serves
+   * (`serveListeners`, `managementListener`) have their files read, so example configs boot anywhere.
    */
   checkTlsFiles?: boolean;
   /**
@@ -156,7 +160,7 @@ export class RouterSimulator {
     try {
       const { host, port, security, listener } = simulator.endpoint;
       await simulator.server.listen(host, port, security);
-      await amqpListeners?.start(simulator.server, simulator.state, listener);
+      await amqpListeners?.start(simulator.server, listener);
     } catch (e) {
       await simulator.close();
       throw e;
@@ -307,7 +311,7 @@ export class RouterSimulator {
       await this.sleeper.sleep(downMs);
       if (this.closed) return;
     }
-    const before = this.endpoint.security;
+    const wasSecured = this.endpoint.security !== undefined;
     try {
       this.state = this.boot();
       this.endpoint = this.resolveEndpoint(this.state);
@@ -317,11 +321,14 @@ export class RouterSimulator {
       throw e;
     }
     this.server.setContainerId(this.state.routerId());
-    // The restarted router loads its sslProfile files again (a rotated certificate takes effect).
-    const reloaded = this.endpoint.security !== before;
-    if (reloaded && downMs === 0) await this.server.stopListening();
-    if (downMs > 0 || reloaded) await this.server.listen(this.endpoint.host, this.port, this.endpoint.security);
+    // A secured endpoint listens anew: the restarted router has loaded its sslProfile files again
+    // (a rotated certificate takes effect), and a boot file rewritten meanwhile may have secured
+    // the listener or made it plain. A plain one keeps its socket unless the router was down
+    // (downMs) or an earlier restart failed, which both closed it.
+    if (wasSecured || this.endpoint.security !== undefined) await this.server.stopListening();
     if (this.closed) return;
-    await amqpListeners?.start(this.server, this.state, this.endpoint.listener);
+    if (!this.server.listening) await this.server.listen(this.endpoint.host, this.port, this.endpoint.security);
+    if (this.closed) return this.server.stopListening(); // closed while binding: let go of the socket
+    await amqpListeners?.start(this.server, this.endpoint.listener);
   }
 }

@@ -63,7 +63,7 @@ export interface ConnectionInfo {
 
 export interface StateOptions {
   readonly now: () => number;
-  /** Refuse profiles whose files do not exist when a listener or connector uses them. */
+  /** Read every listener's TLS files (not only those of the listeners served), and check connectors' CA files. */
   readonly checkTlsFiles: boolean;
   /** The opt-in TCP data plane that tcpListeners and tcpConnectors are handed to (default: none). */
   readonly tcpPlane?: TcpDataPlane | undefined;

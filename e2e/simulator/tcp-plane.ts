@@ -27,6 +27,7 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { pyStr } from './python-values.js';
 import type { PyEntity } from './state.js';
+import { Teardowns } from './teardowns.js';
 
 interface BoundListener {
   readonly entity: PyEntity;
@@ -62,8 +63,8 @@ export class TcpDataPlane {
   private readonly connectors = new Set<PyEntity>();
   private readonly flows = new Set<Flow>();
   private readonly rounds = new Map<string, number>();
-  /** Teardowns still in progress (servers closing, sockets closing). */
-  private readonly pending = new Set<Promise<void>>();
+  /** Servers and sockets still closing. */
+  private readonly teardowns = new Teardowns();
   private closed = false;
 
   constructor(private readonly log: (line: string) => void = () => {}) {}
@@ -103,7 +104,7 @@ export class TcpDataPlane {
 
   /** Resolves once every teardown started so far has released its handles. */
   async settled(): Promise<void> {
-    while (this.pending.size > 0) await Promise.all([...this.pending]);
+    await this.teardowns.settled();
   }
 
   /** Tears everything down for good; resolves when no handle is left. */
@@ -111,11 +112,6 @@ export class TcpDataPlane {
     this.closed = true;
     this.reset();
     await this.settled();
-  }
-
-  private track(promise: Promise<void>): void {
-    const tracked = promise.finally(() => this.pending.delete(tracked));
-    this.pending.add(tracked);
   }
 
   private bind(entity: PyEntity): void {
@@ -158,7 +154,7 @@ export class TcpDataPlane {
     listener.closed = true;
     for (const flow of listener.flows) this.resetFlow(flow);
     // A bind still under way completes first (Node looks the host up before binding); then close.
-    this.track(
+    this.teardowns.track(
       listener.bound.then(
         () =>
           new Promise<void>((resolve) => {
@@ -174,7 +170,7 @@ export class TcpDataPlane {
     const connector = listener.closed || this.closed ? undefined : this.pick(listener.entity.attributes['address']);
     if (!connector) {
       client.destroy();
-      this.track(whenClosed(client));
+      this.teardowns.track(whenClosed(client));
       return;
     }
     const c = connector.attributes;
@@ -190,7 +186,7 @@ export class TcpDataPlane {
       this.flows.delete(flow);
       listener.flows.delete(flow);
     });
-    this.track(done);
+    this.teardowns.track(done);
     // Half-closes travel through the pipes; an abrupt end on one side resets the other.
     client.once('close', (hadError) => {
       if (hadError) reset(upstream);

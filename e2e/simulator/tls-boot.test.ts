@@ -4,27 +4,27 @@
  * and refusing to start, as skrouterd does, when the profile's files cannot be used.
  */
 import { X509Certificate } from 'node:crypto';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManagementClient } from '../../controller/management/client.js';
+import { MANAGEMENT_LISTENER, MANAGEMENT_SSL_PROFILE } from '../../controller/router/management-channel.js';
 import { SimulatorBootError, startSimulator, type Simulator } from './index.js';
 import { TestClient, must } from './test-support/client.js';
-import { createTestPki, type TestPki } from './test-support/pki.js';
 import { runMain } from './test-support/run-main.js';
 import { T } from './test-support/router.js';
+import { tlsFixture } from './test-support/tls-fixture.js';
 import { attempt } from './test-support/tls-probe.js';
 
-const NAME = 'iofog-router-management';
+const NAME = MANAGEMENT_LISTENER;
 /** Not NAME: skrouterd keeps one name namespace across types, so a profile named like its listener fails the boot. */
-const PROFILE = 'iofog-router-management-tls';
+const PROFILE = MANAGEMENT_SSL_PROFILE;
 
-let pki: TestPki;
-let simulator: Simulator | undefined;
-const closers: (() => Promise<void>)[] = [];
+const fx = tlsFixture();
 
 /** The boot file the controller writes for a mutual-TLS management listener (port 0: any free port). */
 function bootFile(profile: Record<string, unknown> = {}, listener: Record<string, unknown> = {}): string {
+  const { pki } = fx;
   const file = join(pki.dir, `boot-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(file, JSON.stringify([
     ['router', { id: 'tls-router', mode: 'interior' }],
@@ -34,10 +34,10 @@ function bootFile(profile: Record<string, unknown> = {}, listener: Record<string
   return file;
 }
 
-function mtlsClient(url: string): ManagementClient {
-  const client = new ManagementClient({ url, tls: { ca: pki.ca, cert: pki.client.cert, key: pki.client.key, servername: 'localhost' }, timeoutMs: 5000 });
-  closers.push(() => client.close());
-  return client;
+/** Boots `file` serving its management listener, as `-c FILE` does; the fixture closes it. */
+async function boot(file: string): Promise<Simulator> {
+  fx.simulator = await startSimulator({ boot: { file }, managementListener: NAME, latency: false });
+  return fx.simulator;
 }
 
 async function bootFailure(file: string): Promise<string> {
@@ -53,20 +53,10 @@ async function bootFailure(file: string): Promise<string> {
 }
 
 describe('the boot file management listener with an sslProfile', () => {
-  beforeAll(() => {
-    pki = createTestPki();
-  });
-  afterAll(() => rmSync(pki.dir, { recursive: true, force: true }));
-  afterEach(async () => {
-    for (const close of closers.splice(0)) await close();
-    await simulator?.close();
-    simulator = undefined;
-  });
-
   it('is served with mutual TLS and SASL EXTERNAL on the listener port', async () => {
-    simulator = await startSimulator({ boot: { file: bootFile() }, managementListener: NAME, latency: false });
+    const simulator = await boot(bootFile());
     expect(simulator.url).toBe(`amqps://127.0.0.1:${simulator.port}`);
-    const client = mtlsClient(simulator.url);
+    const client = fx.mtlsClient(simulator.url);
     expect(await client.query(T('listener'), ['name', 'sslProfile', 'requireSsl', 'authenticatePeer'])).toEqual([
       { name: NAME, sslProfile: PROFILE, requireSsl: true, authenticatePeer: true },
     ]);
@@ -75,40 +65,40 @@ describe('the boot file management listener with an sslProfile', () => {
 
   it('takes the router spelling of the booleans, and with requireSsl no also serves plain AMQP', async () => {
     const file = bootFile({}, { requireSsl: 'no', authenticatePeer: 'no', saslMechanisms: 'EXTERNAL ANONYMOUS' });
-    simulator = await startSimulator({ boot: { file }, managementListener: NAME, latency: false });
+    const simulator = await boot(file);
     expect(simulator.url).toMatch(/^amqps:/);
     const plain = await TestClient.connect(simulator.port, { sasl: true });
-    closers.push(() => plain.close());
+    fx.onCleanup(() => plain.close());
     expect((await must(plain, { operation: 'GET-ANNOTATIONS' })).statusCode).toBe(200);
-    expect(await mtlsClient(simulator.url).query(T('connection'), ['sasl'])).toHaveLength(2);
+    expect(await fx.mtlsClient(simulator.url).query(T('connection'), ['sasl'])).toHaveLength(2);
   });
 
   it("names the user by the profile's uidFormat: fields of the subject and a fingerprint", async () => {
-    simulator = await startSimulator({ boot: { file: bootFile({ uidFormat: 'n2' }) }, managementListener: NAME, latency: false });
-    const sha256 = new X509Certificate(pki.client.cert).fingerprint256.replaceAll(':', '').toLowerCase();
-    expect(await mtlsClient(simulator.url).query(T('connection'), ['user'])).toEqual([{ user: `${pki.clientUser.slice(3)};${sha256}` }]);
+    const simulator = await boot(bootFile({ uidFormat: 'n2' }));
+    const sha256 = new X509Certificate(fx.pki.client.cert).fingerprint256.replaceAll(':', '').toLowerCase();
+    expect(await fx.mtlsClient(simulator.url).query(T('connection'), ['user'])).toEqual([{ user: `${fx.pki.clientUser.slice(3)};${sha256}` }]);
   });
 
   it('stays plain AMQP for a listener without an sslProfile', async () => {
-    const file = join(pki.dir, 'plain.json');
+    const file = join(fx.pki.dir, 'plain.json');
     writeFileSync(file, JSON.stringify([['listener', { name: NAME, host: '127.0.0.1', port: '0', authenticatePeer: true, saslMechanisms: 'EXTERNAL' }]]));
-    simulator = await startSimulator({ boot: { file }, managementListener: NAME, latency: false });
+    const simulator = await boot(file);
     expect(simulator.url).toBe(`amqp://127.0.0.1:${simulator.port}`);
     const client = await TestClient.connect(simulator.port);
-    closers.push(() => client.close());
+    fx.onCleanup(() => client.close());
     expect((await must(client, { operation: 'GET-ANNOTATIONS' })).statusCode).toBe(200);
   });
 
   it('refuses to start when a profile file cannot be used, naming the field and the file', async () => {
-    const missing = join(pki.dir, 'absent.key');
+    const missing = join(fx.pki.dir, 'absent.key');
     expect(await bootFailure(bootFile({ privateKeyFile: missing }))).toBe(
-      `Router start-up failed: Python: CError: Configuration: Failed to configure TLS certFile '${pki.router.certFile}' from sslProfile '${PROFILE}' (cannot read privateKeyFile '${missing}': ENOENT)`,
+      `Router start-up failed: Python: CError: Configuration: Failed to configure TLS certFile '${fx.pki.router.certFile}' from sslProfile '${PROFILE}' (cannot read privateKeyFile '${missing}': ENOENT)`,
     );
     expect(await bootFailure(bootFile({ caCertFile: '/nonexistent/ca.crt' }))).toBe(
       `Router start-up failed: Python: CError: Configuration: Failed to configure TLS caCertFile '/nonexistent/ca.crt' from sslProfile '${PROFILE}' (cannot read caCertFile '/nonexistent/ca.crt': ENOENT)`,
     );
-    expect(await bootFailure(bootFile({ certFile: pki.caFile }))).toMatch(
-      new RegExp(`^Router start-up failed: Python: CError: Configuration: Failed to configure TLS certFile '${pki.caFile}' from sslProfile '${PROFILE}' \\(certFile and privateKeyFile: .+\\)$`),
+    expect(await bootFailure(bootFile({ certFile: fx.pki.caFile }))).toMatch(
+      new RegExp(`^Router start-up failed: Python: CError: Configuration: Failed to configure TLS certFile '${fx.pki.caFile}' from sslProfile '${PROFILE}' \\(certFile and privateKeyFile: .+\\)$`),
     );
     expect(await bootFailure(bootFile({ caCertFile: undefined }))).toBe(
       `Router start-up failed: Python: CError: Configuration: Listener requires a CA for peer authentication (sslProfile: ${PROFILE})`,
@@ -120,30 +110,47 @@ describe('the boot file management listener with an sslProfile', () => {
     );
   });
 
-  it('reads the files again at a restart, and stays down when they are gone', async () => {
-    const key = join(pki.dir, 'rotating.key');
-    writeFileSync(key, pki.router.key);
-    simulator = await startSimulator({ boot: { file: bootFile({ privateKeyFile: key }) }, managementListener: NAME, latency: false });
+  it('reads the files again at a restart, stays down while they are gone, and serves once they are back', async () => {
+    const key = join(fx.pki.dir, 'rotating.key');
+    writeFileSync(key, fx.pki.router.key);
+    const simulator = await boot(bootFile({ privateKeyFile: key }));
     rmSync(key);
     await expect(simulator.faults.crash()).rejects.toThrow(`cannot read privateKeyFile '${key}': ENOENT`);
-    expect(await attempt(simulator.port, { transport: 'tls', ca: pki.ca, servername: 'localhost' })).toMatchObject({ opened: false });
+    expect(await attempt(simulator.port, { transport: 'tls', ca: fx.pki.ca, servername: 'localhost' })).toMatchObject({ opened: false });
+    writeFileSync(key, fx.pki.router.key);
+    await simulator.faults.crash();
+    expect(await fx.mtlsClient(simulator.url).query(T('connection'), ['sasl'])).toEqual([{ sasl: 'EXTERNAL' }]);
+  });
+
+  it('listens again as the restarted boot file says: secured, then plain, then secured again', async () => {
+    const file = bootFile();
+    const { pki } = fx;
+    const secured = readFileSync(file, 'utf8');
+    const simulator = await boot(file);
+    const port = simulator.port;
+    writeFileSync(file, JSON.stringify([['listener', { name: NAME, host: '127.0.0.1', port: '0', saslMechanisms: 'ANONYMOUS' }]]));
+    await simulator.faults.crash();
+    expect(simulator.url).toBe(`amqp://127.0.0.1:${port}`);
+    const plain = await TestClient.connect(port);
+    fx.onCleanup(() => plain.close());
+    expect((await must(plain, { operation: 'GET-ANNOTATIONS' })).statusCode).toBe(200);
+    writeFileSync(file, secured);
+    await simulator.faults.crash();
+    expect(simulator.url).toBe(`amqps://127.0.0.1:${port}`);
+    expect(await attempt(port, { username: 'anonymous' })).toMatchObject({ opened: false });
+    expect(await fx.mtlsClient(simulator.url).query(T('connection'), ['user'])).toEqual([{ user: pki.clientUser }]);
   });
 });
 
 describe('main.ts -c BOOT_FILE with the TLS management listener', () => {
-  beforeAll(() => {
-    pki = createTestPki();
-  });
-  afterAll(() => rmSync(pki.dir, { recursive: true, force: true }));
-
   it('prints an amqps URL and serves mutual TLS until SIGTERM', async () => {
     const run = runMain('-c', bootFile(), '--no-latency');
     try {
       const url = await run.firstLine;
       expect(url).toMatch(/^amqps:\/\/127\.0\.0\.1:\d+$/);
-      const client = new ManagementClient({ url, tls: { ca: pki.ca, cert: pki.client.cert, key: pki.client.key, servername: 'localhost' }, timeoutMs: 10_000 });
+      const client = new ManagementClient({ url, tls: { ca: fx.pki.ca, cert: fx.pki.client.cert, key: fx.pki.client.key, servername: 'localhost' }, timeoutMs: 10_000 });
       try {
-        expect(await client.query(T('connection'), ['sasl', 'user'])).toEqual([{ sasl: 'EXTERNAL', user: pki.clientUser }]);
+        expect(await client.query(T('connection'), ['sasl', 'user'])).toEqual([{ sasl: 'EXTERNAL', user: fx.pki.clientUser }]);
       } finally {
         await client.close();
       }

@@ -3,56 +3,34 @@
  * authenticatePeer, saslMechanisms EXTERNAL): mutual TLS works with the product's management
  * client, and everything else is turned away the way skrouterd turns it away.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
-import { ManagementClient } from '../../controller/management/client.js';
+import { describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator, type SimulatorTlsOptions } from './index.js';
 import { TestClient, must } from './test-support/client.js';
-import { createTestPki, type TestPki } from './test-support/pki.js';
 import { T } from './test-support/router.js';
+import { tlsFixture } from './test-support/tls-fixture.js';
 import { AMQP_HEADER, SASL_HEADER, attempt, exchange, saslInit, saslOutcome } from './test-support/tls-probe.js';
 
-let pki: TestPki;
-let simulator: Simulator | undefined;
-const closers: (() => Promise<void>)[] = [];
+const fx = tlsFixture();
 
 async function start(tls: Partial<SimulatorTlsOptions> = {}): Promise<Simulator> {
-  simulator = await startSimulator({ latency: false, tls: { cert: pki.router.cert, key: pki.router.key, ca: pki.ca, ...tls } });
+  const { pki } = fx;
+  const simulator = await startSimulator({ latency: false, tls: { cert: pki.router.cert, key: pki.router.key, ca: pki.ca, ...tls } });
+  fx.simulator = simulator;
   return simulator;
 }
 
-function mtlsClient(sim: Simulator): ManagementClient {
-  const client = new ManagementClient({
-    url: sim.url,
-    tls: { ca: pki.ca, cert: pki.client.cert, key: pki.client.key, servername: 'localhost' },
-    timeoutMs: 5000,
-    reconnectInitialDelayMs: 20,
-  });
-  closers.push(() => client.close());
-  return client;
-}
-
-const withTls = (extra: Record<string, unknown> = {}) => ({ transport: 'tls', ca: pki.ca, servername: 'localhost', ...extra });
-const withClientCert = () => ({ ca: pki.ca, cert: pki.client.cert, key: pki.client.key });
+const mtlsClient = (sim: Simulator) => fx.mtlsClient(sim.url, { reconnectInitialDelayMs: 20 });
+const withTls = (extra: Record<string, unknown> = {}) => ({ transport: 'tls', ca: fx.pki.ca, servername: 'localhost', ...extra });
+const withClientCert = () => ({ ca: fx.pki.ca, cert: fx.pki.client.cert, key: fx.pki.client.key });
 
 describe('a management port secured with mutual TLS and SASL EXTERNAL', () => {
-  beforeAll(() => {
-    pki = createTestPki();
-  });
-  afterAll(() => rmSync(pki.dir, { recursive: true, force: true }));
-  afterEach(async () => {
-    for (const close of closers.splice(0)) await close();
-    await simulator?.close();
-    simulator = undefined;
-  });
-
   it('serves a client certificate from its CA, authenticated as the certificate subject', async () => {
     const sim = await start();
     expect(sim.url).toBe(`amqps://127.0.0.1:${sim.port}`);
     const client = mtlsClient(sim);
     expect(await client.query(T('listener'), ['name'])).toEqual([]);
     const [connection] = await client.query(T('connection'), ['isEncrypted', 'ssl', 'sslProto', 'sasl', 'user', 'isAuthenticated', 'tlsOrdinal']);
-    expect(connection).toMatchObject({ isEncrypted: true, ssl: true, sasl: 'EXTERNAL', user: pki.clientUser, isAuthenticated: true, tlsOrdinal: 0 });
+    expect(connection).toMatchObject({ isEncrypted: true, ssl: true, sasl: 'EXTERNAL', user: fx.pki.clientUser, isAuthenticated: true, tlsOrdinal: 0 });
     expect(connection?.['sslProto']).toMatch(/^TLSv1\.[23]$/);
   });
 
@@ -64,7 +42,7 @@ describe('a management port secured with mutual TLS and SASL EXTERNAL', () => {
 
   it('drops a client whose certificate another CA signed, before any AMQP', async () => {
     const sim = await start();
-    const result = await attempt(sim.port, withTls({ cert: pki.stranger.cert, key: pki.stranger.key, enable_sasl_external: true }));
+    const result = await attempt(sim.port, withTls({ cert: fx.pki.stranger.cert, key: fx.pki.stranger.key, enable_sasl_external: true }));
     expect(result.opened).toBe(false);
   });
 
@@ -82,7 +60,7 @@ describe('a management port secured with mutual TLS and SASL EXTERNAL', () => {
     expect(reply.includes('ANONYMOUS')).toBe(false);
     expect(saslOutcome(reply)).toBe(1);
     // The product's client, had it been told to use ANONYMOUS, gives up on the mechanism list.
-    expect(await attempt(sim.port, withTls({ cert: pki.client.cert, key: pki.client.key, username: 'anonymous' }))).toMatchObject({ opened: false });
+    expect(await attempt(sim.port, withTls({ cert: fx.pki.client.cert, key: fx.pki.client.key, username: 'anonymous' }))).toMatchObject({ opened: false });
   });
 
   it('closes on a client that skips SASL although peers must authenticate', async () => {
@@ -95,14 +73,14 @@ describe('a management port secured with mutual TLS and SASL EXTERNAL', () => {
   it('with requireSsl false serves TLS and plain AMQP on the same port', async () => {
     const sim = await start({ requireSsl: false, authenticatePeer: false, saslMechanisms: 'ANONYMOUS EXTERNAL' });
     const plain = await TestClient.connect(sim.port, { sasl: true });
-    closers.push(() => plain.close());
+    fx.onCleanup(() => plain.close());
     expect((await must(plain, { operation: 'GET-ANNOTATIONS' })).statusCode).toBe(200);
     const secure = mtlsClient(sim);
     const rows = await secure.query(T('connection'), ['isEncrypted', 'sasl', 'user']);
     expect(rows).toEqual(
       expect.arrayContaining([
         { isEncrypted: false, sasl: 'ANONYMOUS', user: 'anonymous' },
-        { isEncrypted: true, sasl: 'EXTERNAL', user: pki.clientUser },
+        { isEncrypted: true, sasl: 'EXTERNAL', user: fx.pki.clientUser },
       ]),
     );
   });
@@ -125,10 +103,10 @@ describe('a management port secured with mutual TLS and SASL EXTERNAL', () => {
   });
 
   it('refuses unusable tls options, naming the option', async () => {
-    await expect(startSimulator({ tls: { cert: pki.router.cert, key: pki.router.key } })).rejects.toThrow(
+    await expect(startSimulator({ tls: { cert: fx.pki.router.cert, key: fx.pki.router.key } })).rejects.toThrow(
       'startSimulator: unusable tls option: Configuration: Listener requires a CA for peer authentication (sslProfile: tls)',
     );
-    await expect(startSimulator({ tls: { cert: pki.router.cert, key: pki.client.key, ca: pki.ca } })).rejects.toThrow(
+    await expect(startSimulator({ tls: { cert: fx.pki.router.cert, key: fx.pki.client.key, ca: fx.pki.ca } })).rejects.toThrow(
       /Failed to configure TLS certFile 'tls\.cert' from sslProfile 'tls' \(certFile and privateKeyFile: .*key values mismatch\)$/,
     );
   });
