@@ -53,13 +53,16 @@ export function anonymousListener(port: number): DesiredEntity {
   };
 }
 
+/** The router's files in the certificate directory, by the sslProfile attribute that names each. */
+const ROUTER_FILES = { caCertFile: 'ca.crt', certFile: 'router.crt', privateKeyFile: 'router.key' } as const;
+
 /** The mTLS listener and its sslProfile, for certificate files in `dir`. */
 export function mtlsEntities(port: number, dir: string): DesiredEntity[] {
   return [
     {
       kind: 'sslProfile',
       name: MANAGEMENT_SSL_PROFILE,
-      attributes: { caCertFile: join(dir, 'ca.crt'), certFile: join(dir, 'router.crt'), privateKeyFile: join(dir, 'router.key') },
+      attributes: Object.fromEntries(Object.entries(ROUTER_FILES).map(([attribute, file]) => [attribute, join(dir, file)])),
     },
     {
       kind: 'listener',
@@ -116,9 +119,10 @@ export async function openManagementChannel(settings: ChannelSettings): Promise<
     throw new StartupError(`cannot create the management channel's certificate directory in ${parent}: ${(error as Error).message} (the boot file's directory must be writable; or MGMT_AUTH=none)`);
   }
   try {
-    await writeFile(join(dir, 'ca.crt'), credentials.caCertPem, { mode: 0o600 });
-    await writeFile(join(dir, 'router.crt'), credentials.routerCertPem, { mode: 0o600 });
-    await writeFile(join(dir, 'router.key'), credentials.routerKeyPem, { mode: 0o600 });
+    const pems = { caCertFile: credentials.caCertPem, certFile: credentials.routerCertPem, privateKeyFile: credentials.routerKeyPem };
+    for (const [attribute, file] of Object.entries(ROUTER_FILES)) {
+      await writeFile(join(dir, file), pems[attribute as keyof typeof ROUTER_FILES], { mode: 0o600 });
+    }
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw new StartupError(`cannot write the management channel's certificates to ${dir}: ${(error as Error).message} (or MGMT_AUTH=none)`);
