@@ -20,10 +20,9 @@ import { loadSettings } from '../../controller/settings.js';
 import { createManagementCredentials } from '../../controller/tls/management-credentials.js';
 import { applyPlan } from '../../reconcilers/apply.js';
 import { plan } from '../../reconcilers/plan.js';
-import type { Plan } from '../../reconcilers/plan-types.js';
 import { RouterProcess, type BenchTarget, type ChannelAuth } from './router-process.js';
 import { median, percentile, ratio } from './stats.js';
-import { PLAN_OPTIONS, checked, rate } from './throughput.js';
+import { PLAN_OPTIONS, checked, expectOps, rate, timed } from './throughput.js';
 import { ROUTER_ENTITY, connectors } from './workload.js';
 
 const CREDENTIALS_CHILD = fileURLToPath(new URL('./credentials-child.js', import.meta.url));
@@ -218,16 +217,4 @@ export async function measureChannelThroughput(
       await clients.mtls.close();
     }
   });
-}
-
-function expectOps(p: Plan, count: number, op: 'create' | 'delete'): void {
-  if (p.operations.length !== count || p.operations.some((o) => o.op !== op)) {
-    throw new Error(`expected ${count} ${op}s, the plan has ${p.operations.length} operations`);
-  }
-}
-
-async function timed(run: () => Promise<void>): Promise<number> {
-  const start = performance.now();
-  await run();
-  return performance.now() - start;
 }

@@ -207,16 +207,14 @@ export function channelTables(targets: readonly TargetResult[]): string[] {
         'fresh process = first call of a new node process (median of its runs), memory kept after a full GC\n\n' +
         table(
           ['first call', 'calls', 'median', 'p90', 'fresh process: first', 'second', 'runs', 'RSS kept', 'heap kept'],
-          creds.map((c) => [
-            f1(c.firstMs),
-            String(c.calls),
-            f1(c.medianMs),
-            f1(c.p90Ms),
-            c.child ? f1(c.child.firstMs) : '–',
-            c.child ? f1(c.child.secondMs) : '–',
-            c.child ? String(c.child.runs) : '–',
-            c.child ? `${f1(c.child.rssDeltaMb)} MB` : '–',
-            c.child ? `${f1(c.child.heapDeltaMb * 1024)} KB` : '–',
+          creds.map(({ firstMs, calls, medianMs, p90Ms, child }) => [
+            f1(firstMs),
+            String(calls),
+            f1(medianMs),
+            f1(p90Ms),
+            ...(child
+              ? [f1(child.firstMs), f1(child.secondMs), String(child.runs), `${f1(child.rssDeltaMb)} MB`, `${f1(child.heapDeltaMb * 1024)} KB`]
+              : ['–', '–', '–', '–', '–']),
           ]),
         ),
     );

@@ -53,7 +53,7 @@ function rawOps(p: Plan): RawOp[] {
   }));
 }
 
-async function timed(run: () => Promise<void>): Promise<number> {
+export async function timed(run: () => Promise<void>): Promise<number> {
   const start = performance.now();
   await run();
   return performance.now() - start;
@@ -74,18 +74,14 @@ export async function measureThroughput(
     const full = { entities: [ROUTER_ENTITY, ...connectors(entities)] };
     const empty = { entities: [ROUTER_ENTITY] };
     const createPlan = plan(full, await readActual(client), PLAN_OPTIONS);
-    if (createPlan.operations.length !== entities || createPlan.operations.some((o) => o.op !== 'create')) {
-      throw new Error(`expected ${entities} creates, the plan has ${createPlan.operations.length} operations`);
-    }
+    expectOps(createPlan, entities, 'create');
     /** Creates everything `creates` plans, then deletes it again; ms of each half. */
     const cycle = async (name: ClientName, creates: Plan): Promise<{ create: number; del: number }> => {
       const send = (p: Plan) =>
         name === 'controller' ? checked(applyPlan(p, client)) : name === 'limit' ? raw.pipelined(rawOps(p)) : raw.serial(rawOps(p));
       const create = await timed(() => send(creates));
       const deletes = plan(empty, await readActual(client), PLAN_OPTIONS);
-      if (deletes.operations.length !== creates.operations.length || deletes.operations.some((o) => o.op !== 'delete')) {
-        throw new Error(`expected ${creates.operations.length} deletes, the plan has ${deletes.operations.length} operations`);
-      }
+      expectOps(deletes, creates.operations.length, 'delete');
       return { create, del: await timed(() => send(deletes)) };
     };
     const warmup = plan({ entities: [ROUTER_ENTITY, ...connectors(Math.min(200, entities), 1_000_000)] }, await readActual(client), PLAN_OPTIONS);
@@ -138,4 +134,11 @@ export function rate(ops: number, ms: number): number {
 export async function checked(result: ReturnType<typeof applyPlan>): Promise<void> {
   const { failed, skipped } = await result;
   if (failed.length > 0 || skipped.length > 0) throw new Error(`apply: ${failed.length} failed, ${skipped.length} skipped`);
+}
+
+/** Throws unless the plan is exactly `count` operations of kind `op`. */
+export function expectOps(p: Plan, count: number, op: 'create' | 'delete'): void {
+  if (p.operations.length !== count || p.operations.some((o) => o.op !== op)) {
+    throw new Error(`expected ${count} ${op}s, the plan has ${p.operations.length} operations`);
+  }
 }
