@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { loadConfig } from '../schemas/config/index.js';
 import type { DesiredState } from '../schemas/index.js';
 import type { Plan } from '../reconcilers/plan-types.js';
-import { configLimitsOf, configLoadOptions, type ConfigLimits } from './config-limits.js';
+import { CONFIG_LIMIT_SETTINGS, configLimitsOf, configLoadOptions, type ConfigLimits } from './config-limits.js';
 import { readBoundedText } from './fs/read-bounded.js';
 import { startHttpServer, type HttpServer, type Probe } from './http/server.js';
 import { Metrics } from './http/metrics.js';
@@ -63,6 +63,8 @@ export class Controller {
   readonly #log: Log;
   readonly #source: DesiredSource;
   readonly #channel: ManagementChannel;
+  /** `CONFIG_MAX_BYTES` / `CONFIG_MAX_ENTITIES`, for every config this process loads. */
+  readonly #limits: ConfigLimits;
   readonly #management: ManagementClient;
   readonly #supervisor: RouterSupervisor | undefined;
   readonly #reconciler: Reconciler;
@@ -80,6 +82,7 @@ export class Controller {
     this.#log = options.log;
     this.#source = source;
     this.#channel = channel;
+    this.#limits = configLimitsOf(settings);
     this.status = new StatusStore(source.describe(), channel.url);
     this.#management = new ManagementClient({
       ...this.managementConnection,
@@ -112,7 +115,7 @@ export class Controller {
       metrics: this.metrics,
       status: this.status,
       planOptions: { protectedNames: [...MANAGEMENT_NAMES], ignore: settings.ignoreNames },
-      loadLimits: configLimitsOf(settings),
+      loadLimits: this.#limits,
       fullReadEveryMs: settings.fullReadSeconds * 1000,
       // pot: QDROUTERD_CONF always holds the desired state, for whatever starts the router next.
       onDesired: async () => {
@@ -270,7 +273,7 @@ export class Controller {
   async #readInitialDesired(): Promise<void> {
     try {
       const snapshot = await this.#source.read();
-      const loaded = loadConfig(snapshot.text, configLoadOptions(snapshot.file, configLimitsOf(this.#o.settings)));
+      const loaded = loadConfig(snapshot.text, configLoadOptions(snapshot.file, this.#limits));
       if (loaded.ok) this.#reconciler.adopt(loaded.state, snapshot.revision);
       else this.#log.warn('desired state invalid before the router starts; the first pass reports it', { errors: loaded.errors.length });
     } catch (error) {
@@ -286,7 +289,7 @@ export class Controller {
   async #writeBoot(channelEntities = this.#channel.bootEntities): Promise<void> {
     const { settings } = this.#o;
     const file = settings.bootFile ?? settings.configFile;
-    const state = this.#reconciler.desired ?? (await readValidFile(file, configLimitsOf(settings))) ?? { entities: [] };
+    const state = this.#reconciler.desired ?? (await readValidFile(file, this.#limits)) ?? { entities: [] };
     const resolved = await this.#ssl.resolve(state);
     await writeBootFile(file, resolved.state, channelEntities);
   }
@@ -347,7 +350,7 @@ export class Controller {
 
 async function readValidFile(file: string, limits: ConfigLimits): Promise<DesiredState | undefined> {
   try {
-    const text = await readBoundedText(file, { maxBytes: limits.maxBytes, limitName: 'CONFIG_MAX_BYTES' });
+    const text = await readBoundedText(file, { maxBytes: limits.maxBytes, limitName: CONFIG_LIMIT_SETTINGS.maxBytes });
     const loaded = loadConfig(text, configLoadOptions(file, limits));
     return loaded.ok ? loaded.state : undefined;
   } catch {

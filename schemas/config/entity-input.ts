@@ -24,13 +24,13 @@ export interface EntityInput {
   readonly nameHint?: string;
 }
 
-/** A canonical entity that remembers where it was written. */
 /** The most entities a config may hold, and what sets it (named in the message). */
 export interface EntityLimit {
   readonly max: number;
   readonly name: string;
 }
 
+/** A canonical entity that remembers where it was written. */
 export interface LocatedEntity {
   readonly kind: EntityKind;
   /** Undefined when the input gave none and none could be derived (already reported). */

@@ -85,9 +85,9 @@ function load(text: string, options: LoadOptions, issues: IssueCollector): LoadR
     issues.error([], `the config text must be a string, not ${describeValue(text)}`);
     return failed(issues);
   }
-  const names = { maxBytes: options.limitNames?.maxBytes ?? 'option maxBytes', maxEntities: options.limitNames?.maxEntities ?? 'option maxEntities' };
   if (utf8LengthExceeds(text, maxBytes)) {
-    issues.error([], `the file is ${utf8Length(text)} bytes, more than the limit of ${maxBytes} (${names.maxBytes})`);
+    const setting = options.limitNames?.maxBytes ?? 'option maxBytes';
+    issues.error([], `the file is ${utf8Length(text)} bytes, more than the limit of ${maxBytes} (${setting})`);
     return failed(issues);
   }
   const uncommented = requested === 'pot' ? text : blankCommentLines(text);
@@ -117,10 +117,8 @@ function load(text: string, options: LoadOptions, issues: IssueCollector): LoadR
     issues.error([], `a config must be a JSON array (skrouterd) or object (PoT), not ${describeValue(parsed.value)}`);
     return failed(issues);
   }
-  const inputs =
-    format === 'skrouterd'
-      ? readSkrouterd(parsed.value, { max: maxEntities, name: names.maxEntities }, issues)
-      : readPot(parsed.value, { max: maxEntities, name: names.maxEntities }, issues);
+  const entityLimit = { max: maxEntities, name: options.limitNames?.maxEntities ?? 'option maxEntities' };
+  const inputs = format === 'skrouterd' ? readSkrouterd(parsed.value, entityLimit, issues) : readPot(parsed.value, entityLimit, issues);
   if (inputs === undefined) return failed(issues, format);
   const entities = inputs.map((input: EntityInput) => normaliseEntity(input, issues));
   checkSingletons(entities, format, issues);

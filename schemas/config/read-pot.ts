@@ -49,7 +49,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function readPot(value: unknown, maxEntities: EntityLimit, issues: IssueCollector): EntityInput[] | undefined {
+export function readPot(value: unknown, limit: EntityLimit, issues: IssueCollector): EntityInput[] | undefined {
   if (!isObject(value)) {
     issues.error([], `a PoT router config is a JSON object (metadata, listeners, ...), not ${describeValue(value)}`);
     return undefined;
@@ -74,8 +74,8 @@ export function readPot(value: unknown, maxEntities: EntityLimit, issues: IssueC
   }
   // A single section (metadata, siteConfig) is one entity whatever its number of attributes.
   const count = sections.reduce((n, [section, found]) => n + (!isObject(found.value) ? 0 : section.shape === 'single' ? 1 : Object.keys(found.value).length), 0);
-  if (count > maxEntities.max) {
-    issues.error([], `${count} entities is more than the limit of ${maxEntities.max} (${maxEntities.name})`);
+  if (count > limit.max) {
+    issues.error([], `${count} entities is more than the limit of ${limit.max} (${limit.name})`);
     return undefined;
   }
   return sections.flatMap(([section, found]) => readSection(section, found, issues));

@@ -15,13 +15,13 @@ const LONG_ONLY: ReadonlyMap<string, string> = new Map([
   ['router.config.autoLink', 'autoLink'],
 ]);
 
-export function readSkrouterd(value: unknown, maxEntities: EntityLimit, issues: IssueCollector): EntityInput[] | undefined {
+export function readSkrouterd(value: unknown, limit: EntityLimit, issues: IssueCollector): EntityInput[] | undefined {
   if (!Array.isArray(value)) {
     issues.error([], `a skrouterd config file is a JSON array of [type, attributes] pairs, not ${describeValue(value)}`);
     return undefined;
   }
-  if (value.length > maxEntities.max) {
-    issues.error([], `${value.length} entities is more than the limit of ${maxEntities.max} (${maxEntities.name})`);
+  if (value.length > limit.max) {
+    issues.error([], `${value.length} entities is more than the limit of ${limit.max} (${limit.name})`);
     return undefined;
   }
   const inputs: EntityInput[] = [];

@@ -169,7 +169,7 @@ export class Endpoint {
           const size = cause.size !== undefined ? `${cause.size} bytes, more than` : 'more than';
           throw new EdgeletError(
             `edgelet: the reply from ${url} is ${size} the limit of ${maxBytes} bytes ` +
-              `(2 × CONFIG_MAX_BYTES ${maxConfigBytes} + 64 KiB for the envelope); refused without reading it all`,
+              `(2 × CONFIG_MAX_BYTES ${maxConfigBytes} + ${ENVELOPE_ALLOWANCE_BYTES / 1024} KiB for the envelope); refused without reading it all`,
             { kind: 'too-large', url },
             { cause },
           );
