@@ -3,12 +3,16 @@
  * following links: a Kubernetes secret volume updates by swapping a `..data` symlink (at the top,
  * or inside each profile directory when each profile is its own volume), and plain writes or
  * renames land in `<profile>/`. Any event rescans the whole directory after `debounceMs` of quiet;
- * `onChange` is called only when some profile's content (or usability) changed.
+ * `onChange` is called only when some profile's content (or usability) changed. A directory that
+ * does not exist yet (a volume mounted later) is also looked for every {@link POLL_MS}: chokidar
+ * misses its creation now and then, and every pass would otherwise only see it at the next resync.
  */
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { errorFields, type Log } from '../log.js';
 import { materialSignature, type ProfileMaterials } from '../../reconcilers/ssl-profiles.js';
+import { POLL_MS } from '../sources/file-source.js';
 import { scanProfileDirectory } from './ssl-profile-scan.js';
 
 export interface SslProfileDirectoryOptions {
@@ -29,6 +33,7 @@ export class SslProfileDirectory {
   #scanning: Promise<ProfileMaterials> | undefined;
   #watcher: FSWatcher | undefined;
   #timer: NodeJS.Timeout | undefined;
+  #appearPoll: NodeJS.Timeout | undefined;
   #closed = false;
 
   constructor(options: SslProfileDirectoryOptions) {
@@ -70,11 +75,20 @@ export class SslProfileDirectory {
       onChange('ssl-profiles-watch-error');
     });
     await new Promise<void>((resolve) => this.#watcher?.once('ready', () => resolve()));
+    if (await isDirectory(this.#dir)) return;
+    this.#appearPoll = setInterval(() => {
+      void isDirectory(this.#dir).then((appeared) => {
+        if (!appeared || this.#closed) return;
+        clearInterval(this.#appearPoll);
+        return this.#checkChanged(onChange);
+      });
+    }, POLL_MS);
   }
 
   async close(): Promise<void> {
     this.#closed = true;
     clearTimeout(this.#timer);
+    clearInterval(this.#appearPoll);
     await this.#watcher?.close();
     this.#watcher = undefined;
     await this.#scanning?.catch(() => undefined);
@@ -106,4 +120,11 @@ export class SslProfileDirectory {
       onChange('ssl-profiles-scan-error');
     }
   }
+}
+
+function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 }
