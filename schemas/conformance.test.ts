@@ -1,18 +1,17 @@
 /**
  * Compares our entity facts with what a real skrouterd 3.5.1 reports about itself
- * (`GET-SCHEMA` dump) and with the create/update/read-only table of the management notes.
- * Skips when the reference folder is not beside the repository.
+ * (`GET-SCHEMA` dump) and with its create/update/read-only access per attribute (fixtures in
+ * `e2e/reference/`, recorded from a real router).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AttributeFacts, EntityFacts } from './entity.js';
 import { ENTITY_FACTS } from './registry.js';
 
-const referenceDir = resolve(import.meta.dirname, '../../shared/reference');
+const referenceDir = resolve(import.meta.dirname, '../e2e/reference');
 const schemaFile = resolve(referenceDir, 'skrouterd-3.5.1-schema.json');
-const notesFile = resolve(referenceDir, 'amqp-management.md');
-const haveReference = existsSync(schemaFile) && existsSync(notesFile);
+const accessFile = resolve(referenceDir, 'skrouterd-3.5.1-attribute-access.json');
 
 interface RefAttribute {
   type: string | string[];
@@ -62,36 +61,21 @@ function expectedKind(ref: RefAttribute, name: string): AttributeFacts['kind'][]
   return [ref.type as AttributeFacts['kind']];
 }
 
-/** Access per attribute from the notes' §2 table: `C:` create-only, `U:` updatable, `R:` read-only. */
-function notesAccess(): Map<string, { ops: string[]; access: Map<string, AttributeFacts['access']> }> {
-  const notes = readFileSync(notesFile, 'utf8');
-  const section = notes.slice(notes.indexOf('## 2. Entity types'), notes.indexOf('## 3.'));
-  const rows = new Map<string, { ops: string[]; access: Map<string, AttributeFacts['access']> }>();
-  for (const line of section.split('\n')) {
-    const cells = line.split('|').map((c) => c.trim());
-    const typeCell = /^`([\w.]+)`/.exec(cells[1] ?? '');
-    if (!typeCell?.[1] || cells.length < 5) continue;
-    const ops = (cells[2] ?? '').split(/\s+/).filter((o) => /^[A-Z]+$/.test(o));
-    const access = new Map<string, AttributeFacts['access']>();
-    const only = /only `(\w+)` is U/.exec(cells[3] ?? '');
-    if (only?.[1]) access.set(only[1], 'update');
-    const markers = /(all C|C\+required|C, all required|C|U|R):/g;
-    const text = cells[3] ?? '';
-    const found = [...text.matchAll(markers)];
-    found.forEach((m, i) => {
-      const end = found[i + 1]?.index ?? text.length;
-      const segment = text.slice((m.index ?? 0) + m[0].length, end);
-      const kind = m[1] === 'U' ? 'update' : m[1] === 'R' ? 'read' : 'create';
-      for (const name of segment.matchAll(/`(\w+)`/g)) if (name[1]) access.set(name[1], kind);
-    });
-    rows.set(typeCell[1], { ops, access });
-  }
-  return rows;
+type AccessRow = { ops: string[]; access: Map<string, AttributeFacts['access']> };
+
+/** Operations and access per attribute (`create`, `update`, `read`) by type, as the router has them. */
+function recordedAccess(): Map<string, AccessRow> {
+  const file = JSON.parse(readFileSync(accessFile, 'utf8')) as {
+    types: Record<string, { operations: string[]; access: Record<string, AttributeFacts['access']> }>;
+  };
+  return new Map(
+    Object.entries(file.types).map(([type, row]) => [type, { ops: row.operations, access: new Map(Object.entries(row.access)) }]),
+  );
 }
 
-describe.skipIf(!haveReference)('entity facts conform to skrouterd 3.5.1', () => {
-  const types = haveReference ? referenceTypes() : new Map<string, RefType>();
-  const notes = haveReference ? notesAccess() : new Map();
+describe('entity facts conform to skrouterd 3.5.1', () => {
+  const types = referenceTypes();
+  const access = recordedAccess();
   const facts: EntityFacts[] = Object.values(ENTITY_FACTS);
 
   it.each(facts.map((f) => [f.kind, f] as const))('%s: type, operations and singleton', (_kind, f) => {
@@ -117,19 +101,19 @@ describe.skipIf(!haveReference)('entity facts conform to skrouterd 3.5.1', () =>
     }
   });
 
-  it.each(facts.map((f) => [f.kind, f] as const))('%s: create/update/read-only as in the notes', (kind, f) => {
-    const row = notes.get(f.longType.replace('io.skupper.router.', '')) ?? notes.get(kind);
-    expect(row, `notes have a row for ${kind}`).toBeDefined();
+  it.each(facts.map((f) => [f.kind, f] as const))('%s: create/update/read-only as the router has them', (kind, f) => {
+    const row = access.get(f.longType.replace('io.skupper.router.', '')) ?? access.get(kind);
+    expect(row, `the access table has a row for ${kind}`).toBeDefined();
     if (!row) return;
-    expect(f.operations.filter((o) => o !== 'READ').sort()).toEqual(row.ops.filter((o: string) => o !== 'READ').sort());
+    expect(f.operations.filter((o) => o !== 'READ').sort()).toEqual(row.ops.filter((o) => o !== 'READ').sort());
     let checked = 0;
-    for (const [name, access] of row.access as Map<string, AttributeFacts['access']>) {
+    for (const [name, access] of row.access) {
       const ours = f.attributes[name];
-      if (!ours) continue; // prose mentions such as `vhostUserGroupSettings`
+      if (!ours) continue; // mentions such as `vhostUserGroupSettings`
       expect(ours.access, `${kind}.${name}`).toBe(access);
       checked++;
     }
-    expect(checked, `attributes of ${kind} checked against the notes`).toBeGreaterThan(0);
+    expect(checked, `attributes of ${kind} checked against the access table`).toBeGreaterThan(0);
   });
 
   it('network.tenantId is the only restart-only attribute of a live type', () => {

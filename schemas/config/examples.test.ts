@@ -1,13 +1,13 @@
 // The four reference examples: each parses, writes back and re-parses to the same state, and
-// both formats of the same router give the same DesiredState. Skipped without ../shared.
-import { existsSync, readFileSync } from 'node:fs';
+// both formats of the same router give the same DesiredState (fixtures in e2e/reference/examples).
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, writeSkrouterdConfig, type LoadResult } from './index.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const examples = path.resolve(repoRoot, '../shared/reference/examples');
+const examples = path.resolve(repoRoot, 'e2e/reference/examples');
 const FILES = ['pot-edge-router.json', 'pot-interior-router.json', 'skrouterd-edge-router.json', 'skrouterd-interior-router.json'];
 
 function load(file: string): LoadResult {
@@ -19,7 +19,7 @@ function ok(result: LoadResult): Extract<LoadResult, { ok: true }> {
   return result;
 }
 
-describe.skipIf(!existsSync(examples))('reference examples', () => {
+describe('reference examples', () => {
   it.each(FILES)('%s loads without errors or warnings, in the format its name says', (file) => {
     const result = ok(load(file));
     expect(result.format).toBe(file.startsWith('pot-') ? 'pot' : 'skrouterd');
