@@ -42,10 +42,12 @@ export interface RequestOptions {
   readonly timeoutMs?: number;
 }
 
-/** What `checkRouter` reports from `io.skupper.router.routerMetrics`. */
+/**
+ * What `checkRouter` reports from `io.skupper.router.routerMetrics`. Not its `version`: every
+ * 3.5.1 router returns `version: null` there (the C agent writes it one column too far).
+ */
 export interface RouterIdentity {
   readonly id: string;
-  readonly version: string;
   readonly uptimeSeconds: number;
 }
 
@@ -171,21 +173,21 @@ export class ManagementClient implements Management {
   }
 
   /**
-   * QUERY `routerMetrics` for the router's id, version and uptime. An uptime below the previous
+   * QUERY `routerMetrics` for the router's id and uptime. An uptime below the previous
    * check's (or another router id) is reported as `routerRestarted` with reason `uptimeDecreased`.
    */
   async checkRouter(): Promise<RouterIdentity> {
-    const [row] = await this.query(ROUTER_METRICS, ['id', 'version', 'uptimeSeconds']);
-    const { id, version, uptimeSeconds } = row ?? {};
-    if (typeof id !== 'string' || typeof version !== 'string' || typeof uptimeSeconds !== 'number') {
+    const [row] = await this.query(ROUTER_METRICS, ['id', 'uptimeSeconds']);
+    const { id, uptimeSeconds } = row ?? {};
+    if (typeof id !== 'string' || typeof uptimeSeconds !== 'number') {
       throw new ManagementError({
         operation: 'QUERY',
         entityType: ROUTER_METRICS,
         statusCode: UNREADABLE_REPLY,
-        statusDescription: 'routerMetrics reply lacks id, version or uptimeSeconds',
+        statusDescription: 'routerMetrics reply lacks id or uptimeSeconds',
       });
     }
-    const current = { id, version, uptimeSeconds };
+    const current = { id, uptimeSeconds };
     const previous = this.#lastRouter;
     this.#lastRouter = current;
     if (previous !== undefined && (uptimeSeconds < previous.uptimeSeconds || id !== previous.id)) {
