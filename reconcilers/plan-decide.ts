@@ -11,7 +11,7 @@
  * - every other type: after defaults on both sides, an attribute set on the router but absent in
  *   desired is drift, like any other difference.
  */
-import type { CanonicalAttributes } from './normalise.js';
+import type { CanonicalAttributes, NormalisedEntity } from './normalise.js';
 import { comparedAttributes, sameValue } from './normalise.js';
 import type { Entry, PlanIndex } from './plan-index.js';
 import type { AttributeChange, OperationReason } from './plan-types.js';
@@ -34,19 +34,32 @@ export function diffAttributes(
   return changes;
 }
 
+/** What the planner compares for an entity present on both sides: which attributes, and each side's values. */
+export interface ComparedScope {
+  readonly attributes: readonly string[];
+  readonly desired: CanonicalAttributes;
+  readonly actual: CanonicalAttributes;
+}
+
+/** The comparison of one entity, shared with the document model (`document.ts`) so the plan and the patch agree. */
+export function comparedScope(kind: EntityKind, desired: NormalisedEntity, actual: NormalisedEntity): ComparedScope {
+  if (kind === 'log') {
+    const set = comparedAttributes(kind).filter((a) => desired.configured[a] !== undefined);
+    return { attributes: set, desired: desired.configured, actual: actual.full };
+  }
+  if (!isCreatable(kind)) {
+    const live = comparedAttributes(kind).filter((a) => isUpdatable(kind, a));
+    return { attributes: live, desired: desired.full, actual: actual.full };
+  }
+  return { attributes: comparedAttributes(kind), desired: desired.full, actual: actual.full };
+}
+
 /** The differences that matter for an entry present on both sides. */
 export function entryChanges(entry: Entry): AttributeChange[] {
   const { kind, desired, actual } = entry;
   if (!desired || !actual) return [];
-  if (kind === 'log') {
-    const set = comparedAttributes(kind).filter((a) => desired.configured[a] !== undefined);
-    return diffAttributes(kind, desired.configured, actual.full, set);
-  }
-  if (!isCreatable(kind)) {
-    const live = comparedAttributes(kind).filter((a) => isUpdatable(kind, a));
-    return diffAttributes(kind, desired.full, actual.full, live);
-  }
-  return diffAttributes(kind, desired.full, actual.full);
+  const scope = comparedScope(kind, desired, actual);
+  return diffAttributes(kind, scope.desired, scope.actual, scope.attributes);
 }
 
 /** Sets each entry's first decision; warnings go to the index. */

@@ -15,7 +15,8 @@
  */
 import type { DesiredState } from '../schemas/index.js';
 import { decide } from './plan-decide.js';
-import { buildIndex, compareText } from './plan-index.js';
+import { indexDocuments, type DocumentPair } from './document.js';
+import { buildIndex, compareText, type PlanIndex } from './plan-index.js';
 import { buildOperations } from './plan-operations.js';
 import { resolve } from './plan-resolve.js';
 import { restartChanges } from './plan-restart.js';
@@ -25,7 +26,24 @@ import { KIND_ORDER } from './references.js';
 export type * from './plan-types.js';
 
 export function plan(desired: DesiredState, actual: ActualState, options: PlanOptions = {}): Plan {
+  return planIndex(buildIndex(desired, actual, options), desired, actual);
+}
+
+/**
+ * {@link plan} and the two documents it compares (`document.ts`) from one index, so the plan as a
+ * JSON Patch costs only `diffDocuments(documents.actual, documents.desired)` on top of the plan.
+ */
+export function planWithDocuments(
+  desired: DesiredState,
+  actual: ActualState,
+  options: PlanOptions = {},
+): { readonly plan: Plan; readonly documents: DocumentPair } {
   const index = buildIndex(desired, actual, options);
+  const documents = indexDocuments(index);
+  return { plan: planIndex(index, desired, actual), documents };
+}
+
+function planIndex(index: PlanIndex, desired: DesiredState, actual: ActualState): Plan {
   decide(index);
   resolve(index);
   return {

@@ -1,11 +1,13 @@
 /**
- * `iofog-router plan --config FILE (--against FILE2 | --router URL) [--json] [--protect NAME]... [--ignore GLOB]...`
+ * `iofog-router plan --config FILE (--against FILE2 | --router URL) [--json | --format table|json|patch] [--protect NAME]... [--ignore GLOB]...`
  *
  * Prints what the controller would do to a router that runs FILE2 to make it run FILE: the
  * operations in order (type, name, each changed attribute as old → new, secrets masked), the
  * changes that need a restart, and warnings. FILE2 is read as a router would report it after
  * booting from it (defaults filled, values in the router's form). With `--router`, the current
  * state is read from a live router over AMQP management instead (a dry run: nothing is written).
+ * `--format patch` prints the same diff as an RFC 6902 JSON Patch between the router's document
+ * and the desired one (`reconcilers/document.ts`); `--json` carries that patch beside the operations.
  *
  * Both files are held to the controller's limits, `CONFIG_MAX_BYTES` and `CONFIG_MAX_ENTITIES`,
  * read from the environment as the controller reads them.
@@ -16,10 +18,11 @@
 import { parseArgs } from 'node:util';
 import { formatIssues, loadConfig, type ConfigIssue } from '../../../schemas/config/index.js';
 import type { DesiredState } from '../../../schemas/desired-state.js';
-import { formatPlanJson, formatPlanTable } from '../../../reconcilers/format-plan.js';
-import { plan } from '../../../reconcilers/plan.js';
+import { formatPlanTable, maskPlan, summarisePlan } from '../../../reconcilers/format-plan.js';
+import { diffDocuments, formatPatchJson, maskPatch, type PatchOperation } from '../../../reconcilers/patch.js';
+import { planWithDocuments } from '../../../reconcilers/plan.js';
 import { reportedState } from '../../../reconcilers/reported-state.js';
-import type { ActualState } from '../../../reconcilers/plan-types.js';
+import type { ActualState, Plan } from '../../../reconcilers/plan-types.js';
 import { readActual } from '../../loop/read-actual.js';
 import { ManagementClient } from '../../management/index.js';
 import { MANAGEMENT_NAMES } from '../../router/boot-file.js';
@@ -28,8 +31,8 @@ import { loadSettings } from '../../settings.js';
 import { configLoadOptions, type ConfigLimits } from '../../config-limits.js';
 import { EXIT, configLimitsOrExit, readFailure, type CliIo } from '../io.js';
 
-export const PLAN_USAGE = `Usage: iofog-router plan --config FILE (--against FILE2 | --router URL) [--json]
-                         [--protect NAME]... [--ignore GLOB]...
+export const PLAN_USAGE = `Usage: iofog-router plan --config FILE (--against FILE2 | --router URL)
+                         [--json | --format table|json|patch] [--protect NAME]... [--ignore GLOB]...
 
 Shows the operations that would make a router running FILE2 (or the live router at URL)
 run FILE instead: creates, updates and deletes in order (with each changed attribute as
@@ -44,7 +47,10 @@ Options:
                    listener is protected, auto-mesh* ignored. A router the controller runs
                    with MGMT_AUTH=mtls admits only that controller: read it through another
                    listener of its config.
-  --json           print the plan as JSON on stdout
+  --json           print the plan as JSON on stdout, with the JSON Patch beside the operations
+  --format F       table (default), json (same as --json), or patch: the RFC 6902 JSON Patch
+                   from the router's state to the desired one, paths /<type>/<name>/<attribute>
+                   (RFC 6901: ~ is ~0, / is ~1), secrets masked
   --protect NAME   never touch the entity with this name (repeatable)
   --ignore GLOB    never touch entities whose names match (* and ?; repeatable)
   -h, --help       show this help
@@ -62,10 +68,13 @@ interface Run {
   readonly kind: 'run';
   readonly config: string;
   readonly against: { readonly file: string } | { readonly router: string };
-  readonly json: boolean;
+  readonly format: Format;
   readonly protectedNames: string[];
   readonly ignore: string[];
 }
+
+const FORMATS = ['table', 'json', 'patch'] as const;
+type Format = (typeof FORMATS)[number];
 
 type Usage = Run | { readonly kind: 'help' } | { readonly kind: 'error'; readonly message: string };
 
@@ -81,6 +90,7 @@ function parse(args: string[]): Usage {
         against: { type: 'string' },
         router: { type: 'string' },
         json: { type: 'boolean' },
+        format: { type: 'string' },
         protect: { type: 'string', multiple: true },
         ignore: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
@@ -94,13 +104,16 @@ function parse(args: string[]): Usage {
   if (v.config === undefined) return { kind: 'error', message: 'missing --config FILE' };
   if ((v.against === undefined) === (v.router === undefined)) return { kind: 'error', message: 'give one of --against FILE2 and --router URL' };
   if (v.router !== undefined && !/^amqps?:\/\//.test(v.router)) return { kind: 'error', message: `--router must be amqp://host:port, not '${v.router}'` };
+  const format = v.format ?? (v.json ? 'json' : 'table');
+  if (!(FORMATS as readonly string[]).includes(format)) return { kind: 'error', message: `--format must be one of ${FORMATS.join(', ')}, not '${format}'` };
+  if (v.json && format !== 'json') return { kind: 'error', message: `--json and --format ${format} disagree` };
   const against = v.router !== undefined ? { router: v.router } : { file: v.against ?? '' };
   const defaults = v.router !== undefined ? { protect: [...MANAGEMENT_NAMES], ignore: ['auto-mesh*'] } : { protect: [], ignore: [] };
   return {
     kind: 'run',
     config: v.config,
     against,
-    json: v.json ?? false,
+    format: format as Format,
     protectedNames: [...defaults.protect, ...(v.protect ?? [])],
     ignore: [...defaults.ignore, ...(v.ignore ?? [])],
   };
@@ -167,7 +180,7 @@ export async function planCommand(args: string[], io: CliIo): Promise<number> {
   const current = 'file' in against ? await load(against.file, io, limits) : undefined;
   if (!desired.ok || current?.ok === false) {
     const issues = [...(desired.ok ? [] : desired.issues), ...(current?.ok === false ? current.issues : [])];
-    if (usage.json) io.stdout(`${JSON.stringify({ ok: false, errors: issues }, null, 2)}\n`);
+    if (usage.format === 'json') io.stdout(`${JSON.stringify({ ok: false, errors: issues }, null, 2)}\n`);
     else io.stderr(`${formatIssues(issues)}\n`);
     return EXIT.invalid;
   }
@@ -180,7 +193,17 @@ export async function planCommand(args: string[], io: CliIo): Promise<number> {
     if (!read) return EXIT.unavailable;
     actual = read;
   }
-  const result = plan(desired.state, actual, { protectedNames: usage.protectedNames, ignore: usage.ignore });
-  io.stdout(usage.json ? formatPlanJson(result) : formatPlanTable(result));
+  const options = { protectedNames: usage.protectedNames, ignore: usage.ignore };
+  const { plan: result, documents } = planWithDocuments(desired.state, actual, options);
+  if (usage.format === 'table') io.stdout(formatPlanTable(result));
+  else {
+    const patch = diffDocuments(documents.actual, documents.desired);
+    io.stdout(usage.format === 'patch' ? formatPatchJson(patch) : formatPlanWithPatchJson(result, patch));
+  }
   return result.operations.length > 0 || result.restart.length > 0 ? EXIT.changes : EXIT.ok;
+}
+
+/** `formatPlanJson`'s document plus `patch`: the same diff as RFC 6902 operations, secrets masked in both. */
+function formatPlanWithPatchJson(result: Plan, patch: readonly PatchOperation[]): string {
+  return `${JSON.stringify({ summary: summarisePlan(result), ...maskPlan(result), patch: maskPatch(patch) }, null, 2)}\n`;
 }
