@@ -187,6 +187,29 @@ export const CONFIG_CASES: readonly ConfigCase[] = [
   sk('deep-map', 'an attribute map nested 40 deep', plus(['listener', { name: 'x', port: 1, openProperties: nested(40) }]), 'nested more than 32 levels', a('openProperties')),
   sk('deep-unclosed', '100,000 unclosed objects', `[["router", ${'{"a":'.repeat(100_000)}`, 'JSON syntax error'),
   ...enumViolations(),
+  // Values that make skrouterd 3.5.1 exit at boot (e2e/reference/skrouterd-3.5.1-boot-refusals.json)
+  sk('cost-0', 'listener cost 0', plus(['listener', { name: 'x', port: 30040, cost: 0 }]), '"cost" must be 1…2147483647; skrouterd 3.5.1 refuses to boot with 0', a('cost')),
+  sk('frame-huge', 'connector maxFrameSize 99999999999', plus(['connector', { name: 'x', host: 'h', port: 30041, maxFrameSize: 99999999999 }]), 'must be 0 (the default) or 512…2147483647; skrouterd 3.5.1 refuses to boot with 99999999999', a('maxFrameSize')),
+  sk('frame-511', 'listener maxFrameSize 511', plus(['listener', { name: 'x', port: 30042, maxFrameSize: 511 }]), 'refuses to boot with 511', a('maxFrameSize')),
+  sk('sessions-32769', 'listener maxSessions 32769', plus(['listener', { name: 'x', port: 30043, maxSessions: 32769 }]), 'must be 0 (the default) or 1…32768', a('maxSessions')),
+  sk('session-frames-1', 'connector maxSessionFrames 1', plus(['connector', { name: 'x', host: 'h', port: 30044, maxSessionFrames: 1 }]), 'must be 0 (the default) or 2…2147483647', a('maxSessionFrames')),
+  sk('failover-no-host', 'listener failoverUrls with an item without a host', plus(['listener', { name: 'x', port: 30048, failoverUrls: 'amqp://a.example:5672,amqps://:5671' }]), 'has no host; skrouterd 3.5.1 refuses to boot with it', a('failoverUrls')),
+  sk('worker-threads-0', 'router workerThreads 0 (the router exits at once)', router({ id: 'hostile-interior', mode: 'interior', workerThreads: 0 }), '"workerThreads" must be 1…2147483647', '$[0][1].workerThreads'),
+  sk('worker-threads-negative', 'router workerThreads -1 (the router aborts)', router({ id: 'hostile-interior', mode: 'interior', workerThreads: '-1' }), 'refuses to boot with -1', '$[0][1].workerThreads'),
+  sk('policy-connections-negative', 'policy maxConnections -1', plus(['policy', { maxConnections: -1 }]), '"maxConnections" must be 0…2147483647', a('maxConnections')),
+  sk('vhost-connections-negative', 'vhost maxConnections -1', plus(['vhost', { name: 'v', hostname: 'v', maxConnections: -1 }]), '"maxConnections" must be 0…65535', a('maxConnections')),
+  sk('vhost-group-word', 'vhost group maxSessions "lots"', plus(['vhost', { name: 'v', hostname: 'v', groups: { $default: { maxSessions: 'lots' } } }]), '"maxSessions" must be an integer 0 or more, not "lots"', `$[${AT}][1].groups["$default"].maxSessions`),
+  sk('vhost-alias-self', 'vhost alias repeating its hostname', plus(['vhost', { name: 'v', hostname: 'v', aliases: 'w, v' }]), 'repeats the vhost\'s own hostname', a('aliases')),
+  sk('vhost-user-two-groups', 'a user in two vhost groups', plus(['vhost', { name: 'v', hostname: 'v', groups: { a: { users: 'u' }, b: { users: 'u' } } }]), 'a user may be in one group only', `$[${AT}][1].groups["b"].users`),
+  sk('vhost-unknown-without-default', 'allowUnknownUser without a $default group', plus(['vhost', { name: 'v', hostname: 'v', allowUnknownUser: true }]), 'needs a "$default" user group', a('allowUnknownUser')),
+  sk('vhost-hosts-backwards', 'vhost remoteHosts range highest first', plus(['vhost', { name: 'v', hostname: 'v', groups: { $default: { remoteHosts: '10.0.0.9-10.0.0.1' } } }]), 'lower address first', `$[${AT}][1].groups["$default"].remoteHosts`),
+  sk('nul-name', 'a NUL character in a name', plus(['listener', { name: 'x\u0000y', port: 30045 }]), 'the name contains a NUL character', a('name')),
+  sk('nul-value', 'a NUL character in a connector host', plus(['connector', { name: 'x', host: 'h\u0000', port: 30046 }]), 'embedded null character', a('host')),
+  sk('nul-open-property', 'a NUL character in an openProperties key', plus(['listener', { name: 'x', port: 30047, openProperties: { 'k\u0000': 'v' } }]), 'contains a NUL character'),
+  // Listening sockets that overlap (0.0.0.0 holds every IPv4 address; an empty host every address)
+  sk('socket-wildcard-overlap', 'a listener on 127.0.0.1 under the 0.0.0.0 listener\'s port', plus(['listener', { name: 'x', host: '127.0.0.1', port: 25672 }]), 'is already used by the listener at $[4][1], on host "0.0.0.0"', a('port')),
+  sk('socket-every-address', 'a tcpListener on every address under a tcpListener\'s port', plus(['tcpListener', { name: 'x', host: '', port: 29090, address: 'b' }]), 'is already used by the tcpListener at $[7][1]', a('port')),
+  sk('socket-localhost', 'a listener on localhost under a listener\'s port', plus(['listener', { name: 'x', host: 'localhost', port: '25671' }]), 'is already used by the listener at $[5][1]', a('port')),
   // PoT objects
   po('listeners-list', 'listeners in the old list form', pot({ listeners: [{ name: 'l', port: 5672 }] }), 'older list form is not supported', '$.listeners'),
   po('entry-string', 'a connector that is a string', pot({ connectors: { up: 'x' } }), 'must be an object, not "x"', '$.connectors["up"]'),
@@ -205,6 +228,9 @@ export const CONFIG_CASES: readonly ConfigCase[] = [
   po('comment', 'a comment line in a PoT object', `{\n# note\n"metadata": {}}`, 'comment lines are allowed only in skrouterd'),
   po('edge-on-edge', 'an edge listener on an edge router', JSON.stringify({ metadata: { mode: 'edge' }, listeners: { e: { name: 'e', port: 45671, role: 'edge' } } }), 'only allowed on an interior router', '$.listeners["e"].role'),
   po('inject-id', 'router id with a command substitution', JSON.stringify({ metadata: { id: '`reboot`$(id)', mode: 'interior' } }), '"$"', '$.metadata.id'),
+  po('worker-threads-0', 'router workerThreads 0 in metadata', JSON.stringify({ metadata: { id: 'r', mode: 'interior', workerThreads: 0 } }), '"workerThreads" must be 1…2147483647', '$.metadata.workerThreads'),
+  po('cost-0', 'listener cost 0', pot({ listeners: { l: { name: 'l', port: 30050, cost: '0' } } }), 'refuses to boot with 0', '$.listeners["l"].cost'),
+  po('socket-overlap', 'a tcpListener on a listener\'s port', pot({ listeners: { l: { name: 'l', host: '0.0.0.0', port: 30051 } }, bridges: { tcpListeners: { t: { name: 't', host: '10.0.0.1', port: '30051', address: 'a' } } } }), 'is already used by the listener', '$.bridges.tcpListeners["t"].port'),
   // The file itself
   fsCase('empty', 'an empty file', '', 'the file is empty'),
   fsCase('blank', 'only whitespace', ' \n\t\n', 'the file is empty'),
@@ -238,4 +264,16 @@ export const LIMIT_CASES: readonly ConfigCase[] = [
     '13 entities is more than the limit of 12 (CONFIG_MAX_ENTITIES)',
     '$',
   ),
+];
+
+/**
+ * Ports the controller holds: a controller run with {@link RESERVED_ENV} (attached to a router on
+ * loopback, so its HTTP port is on the router's machine) refuses a desired listener over its HTTP
+ * port. Runs once the controller passes `reservedPortsOf(settings, httpHost)` to `loadConfig`.
+ */
+export const RESERVED_ENV: Readonly<Record<string, string>> = { HTTP_PORT: '29191' };
+
+export const RESERVED_CASES: readonly ConfigCase[] = [
+  sk('reserved-http-port', 'a listener on every address over HTTP_PORT', plus(['listener', { name: 'x', port: 29191 }]), "clashes with the controller's HTTP server (HTTP_PORT)", a('port')),
+  sk('reserved-http-port-tcp', 'a tcpListener on 127.0.0.1 over HTTP_PORT', plus(['tcpListener', { name: 'x', host: '127.0.0.1', port: '29191', address: 'b' }]), "clashes with the controller's HTTP server (HTTP_PORT)", a('port')),
 ];

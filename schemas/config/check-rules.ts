@@ -24,7 +24,6 @@ export function checkRules(entities: readonly LocatedEntity[], issues: IssueColl
   // A mode that was itself rejected would only produce follow-up noise.
   const mode = router?.rejected.has('mode') ? undefined : router ? String(withDefault(router, 'mode')) : 'standalone';
   const tcpListeners = new Map(entities.filter((e) => e.kind === 'tcpListener').map((e) => [e.name, e]));
-  const sockets = new Map<string, LocatedEntity>();
   for (const entity of entities) {
     switch (entity.kind) {
       case 'router':
@@ -33,6 +32,7 @@ export function checkRules(entities: readonly LocatedEntity[], issues: IssueColl
       case 'listener':
       case 'connector':
         if (mode !== undefined) checkRole(entity, mode, issues);
+        if (entity.kind === 'listener') checkFailoverUrls(entity, issues);
         break;
       case 'tcpListener':
         checkTcpListener(entity, issues);
@@ -52,7 +52,6 @@ export function checkRules(entities: readonly LocatedEntity[], issues: IssueColl
       default:
         break;
     }
-    if (entity.kind === 'listener' || entity.kind === 'tcpListener') checkSocket(entity, sockets, issues);
   }
 }
 
@@ -146,16 +145,25 @@ function checkOrdinals(entity: LocatedEntity, issues: IssueCollector): void {
   }
 }
 
-/** Two listening sockets on the same host and port: the second bind fails and the router exits. */
-function checkSocket(entity: LocatedEntity, sockets: Map<string, LocatedEntity>, issues: IssueCollector): void {
-  const host = withDefault(entity, 'host');
-  const port = withDefault(entity, 'port');
-  if (typeof host !== 'string' || typeof port !== 'string') return;
-  const key = `${host}\0${port}`;
-  const first = sockets.get(key);
-  if (first) {
-    issues.error(entity.attributePath('port'), `port ${port} on host "${host}" is already used by the ${first.kind} at ${formatPath(first.path)}`);
-  } else {
-    sockets.set(key, entity);
+/**
+ * A listener's `failoverUrls` as the router parses them (`failoverlist.c`): characters other than
+ * printable ASCII dropped, items split on ",", each `[scheme://]host[:port]`. An item without a
+ * host fails the listener with "No network host in failover item", and the router does not boot.
+ */
+function checkFailoverUrls(entity: LocatedEntity, issues: IssueCollector): void {
+  const text = stringOf(entity, 'failoverUrls');
+  if (text === undefined) return;
+  const items = text.replace(/[^\x21-\x7e]/g, '').split(',');
+  // The parser stops at a trailing comma, but not at an empty first or middle item.
+  if (items.length > 1 && items[items.length - 1] === '') items.pop();
+  for (const item of items) {
+    const scheme = item.indexOf('://');
+    const host = (scheme === -1 ? item : item.slice(scheme + 3)).split(':')[0] ?? '';
+    if (host === '') {
+      issues.error(
+        entity.attributePath('failoverUrls'),
+        `failover URL ${JSON.stringify(item)} has no host; skrouterd 3.5.1 refuses to boot with it ("No network host in failover item")`,
+      );
+    }
   }
 }

@@ -30,6 +30,11 @@ export class IssueCollector {
     this.push(severity, path, this.locator?.at(offset), message);
   }
 
+  /** The line and column of the value at `path` (or its nearest located parent). */
+  place(path: JsonPath): Position | undefined {
+    return this.locate(path);
+  }
+
   get hasErrors(): boolean {
     return this.errors.length > 0;
   }

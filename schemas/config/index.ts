@@ -5,9 +5,12 @@ export {
   DEFAULT_MAX_BYTES,
   DEFAULT_MAX_ENTITIES,
   type ConfigFormat,
+  type ConfigLocation,
   type LoadOptions,
   type LoadResult,
+  type LocateEntity,
 } from './load.js';
+export type { ReservedPort } from './check-sockets.js';
 export { writeSkrouterdConfig } from './write.js';
 export {
   DesiredStateError,

@@ -191,4 +191,13 @@ describe('loadConfig: limits and errors', () => {
     expect(formatIssues(errors)).toMatch(/^f\.json:\d+:\d+: error: \$\[1\]\[1\]\.port: "port" must be a port/);
     expect(JSON.parse(formatIssues(errors, { json: true }))).toEqual(errors);
   });
+
+  it('locates an entity and its attributes after loading, in either format', () => {
+    const sk = ok(load(interior(['log', { module: 'ROUTER', outputFile: '/x/r.log' }])));
+    expect(sk.locate('log', 'log/ROUTER', 'outputFile')).toEqual({ path: '$[1][1].outputFile', line: 13, column: 21 });
+    expect(sk.locate('log', 'log/ROUTER')).toMatchObject({ path: '$[1][1]', line: 11, column: 5 });
+    expect(sk.locate('log', 'log/DEFAULT')).toBeUndefined();
+    const p = ok(load(pot({ logConfig: { r: { module: 'ROUTER', outputFile: '/x/r.log' } } })));
+    expect(p.locate('log', 'log/ROUTER', 'outputFile')).toMatchObject({ path: '$.logConfig["r"].outputFile' });
+  });
 });

@@ -3,12 +3,16 @@
  * problem found. Never throws, whatever the text.
  */
 import type { DesiredEntity, DesiredState } from '../desired-state.js';
-import { ENTITY_KINDS } from '../entity.js';
+import { ENTITY_KINDS, type EntityKind } from '../entity.js';
+import { checkLimits } from './check-limits.js';
 import { checkReferences, checkSingletons, checkUniqueNames } from './check-names.js';
+import { checkNul } from './check-nul.js';
 import { checkRules } from './check-rules.js';
+import { checkSockets, type ReservedPort } from './check-sockets.js';
+import { checkVhosts } from './check-vhost.js';
 import { byPosition, IssueCollector } from './collector.js';
 import { normaliseEntity, type EntityInput, type LocatedEntity } from './entity-input.js';
-import { DesiredStateError, describeValue, type ConfigIssue } from './issues.js';
+import { DesiredStateError, describeValue, formatPath, type ConfigIssue } from './issues.js';
 import { blankCommentLines, firstSignificant, parseJson, TextLocator, utf8Length, utf8LengthExceeds } from './json-text.js';
 import { readPot } from './read-pot.js';
 import { readSkrouterd } from './read-skrouterd.js';
@@ -29,13 +33,32 @@ export interface LoadOptions {
    * `option maxBytes` / `option maxEntities`.
    */
   readonly limitNames?: { readonly maxBytes?: string; readonly maxEntities?: string };
+  /**
+   * Ports held by someone else on this machine (the controller's management listener and HTTP
+   * server): a desired listener or tcpListener that would bind over one is refused. The caller
+   * passes them as values (this module reads no settings). Default: none.
+   */
+  readonly reservedPorts?: readonly ReservedPort[];
 }
+
+/** Where an entity, or one of its attributes, was written. */
+export type ConfigLocation = Pick<ConfigIssue, 'path' | 'line' | 'column'>;
+
+/** Finds where the entity `kind`/`name` (and its `attribute`, when given) sits in the text. */
+export type LocateEntity = (kind: EntityKind, name: string, attribute?: string) => ConfigLocation | undefined;
 
 export const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_MAX_ENTITIES = 20_000;
 
 export type LoadResult =
-  | { readonly ok: true; readonly state: DesiredState; readonly format: ConfigFormat; readonly warnings: readonly ConfigIssue[] }
+  | {
+      readonly ok: true;
+      readonly state: DesiredState;
+      readonly format: ConfigFormat;
+      readonly warnings: readonly ConfigIssue[];
+      /** For checks made after loading (files an attribute names): where to point their issues. */
+      readonly locate: LocateEntity;
+    }
   | {
       readonly ok: false;
       readonly errors: readonly ConfigIssue[];
@@ -62,7 +85,7 @@ export function loadConfig(text: string, options: LoadOptions): LoadResult {
 export function loadConfigOrThrow(
   text: string,
   options: LoadOptions,
-): { state: DesiredState; format: ConfigFormat; warnings: readonly ConfigIssue[] } {
+): { state: DesiredState; format: ConfigFormat; warnings: readonly ConfigIssue[]; locate: LocateEntity } {
   const result = loadConfig(text, options);
   if (result.ok) return result;
   throw new DesiredStateError(options.file, [...result.errors, ...result.warnings], { cause: result.cause });
@@ -77,8 +100,10 @@ function load(text: string, options: LoadOptions, issues: IssueCollector): LoadR
   const maxBytes = limit(options.maxBytes, DEFAULT_MAX_BYTES);
   const maxEntities = limit(options.maxEntities, DEFAULT_MAX_ENTITIES);
   const requested = options.format ?? 'auto';
-  if (maxBytes === undefined || maxEntities === undefined || !['auto', 'skrouterd', 'pot'].includes(requested)) {
-    issues.error([], 'invalid options: maxBytes and maxEntities must be positive integers, format auto, skrouterd or pot');
+  const reserved = options.reservedPorts ?? [];
+  const reservedOk = Array.isArray(reserved) && reserved.every((r) => Number.isInteger(r.port) && r.port >= 1 && r.port <= 65535 && typeof r.host === 'string' && typeof r.owner === 'string');
+  if (maxBytes === undefined || maxEntities === undefined || !['auto', 'skrouterd', 'pot'].includes(requested) || !reservedOk) {
+    issues.error([], 'invalid options: maxBytes and maxEntities must be positive integers, format auto, skrouterd or pot, reservedPorts ports 1–65535 with a host');
     return failed(issues);
   }
   if (typeof text !== 'string') {
@@ -125,8 +150,22 @@ function load(text: string, options: LoadOptions, issues: IssueCollector): LoadR
   checkUniqueNames(entities, issues);
   checkReferences(entities, issues);
   checkRules(entities, issues);
+  checkLimits(entities, issues);
+  checkVhosts(entities, issues);
+  checkNul(entities, issues);
+  checkSockets(entities, reserved, issues);
   if (issues.hasErrors) return failed(issues, format);
-  return { ok: true, state: canonicalState(entities), format, warnings: byPosition(issues.warnings) };
+  return { ok: true, state: canonicalState(entities), format, warnings: byPosition(issues.warnings), locate: locatorOf(entities, issues) };
+}
+
+function locatorOf(entities: readonly LocatedEntity[], issues: IssueCollector): LocateEntity {
+  const byName = new Map(entities.map((e) => [`${e.kind}\0${e.name ?? ''}`, e]));
+  return (kind, name, attribute) => {
+    const entity = byName.get(`${kind}\0${name}`);
+    if (!entity) return undefined;
+    const path = attribute === undefined ? entity.path : entity.attributePath(attribute);
+    return { path: formatPath(path), ...issues.place(path) };
+  };
 }
 
 function failed(issues: IssueCollector, format?: ConfigFormat, cause?: unknown): LoadResult {

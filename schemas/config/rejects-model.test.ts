@@ -54,7 +54,7 @@ export const MODEL_REJECTIONS: readonly Rejection[] = [
   { name: 'notice is no 3.5.1 level', text: interior(['log', { module: 'DEFAULT', enable: 'notice+' }]), path: '$[1][1].enable', message: '"notice+"' },
   { name: 'oldestValidOrdinal above ordinal', text: interior(['sslProfile', { name: 'p', ordinal: 1, oldestValidOrdinal: 2 }]), path: '$[1][1].oldestValidOrdinal', message: 'may not exceed "ordinal"' },
   { name: 'negative ordinal', text: interior(['sslProfile', { name: 'p', ordinal: '-1' }]), path: '$[1][1].ordinal', message: 'may not be negative' },
-  { name: 'two listeners on one socket', text: interior(['listener', { name: 'a', port: 5672 }], ['listener', { name: 'b', port: '5672' }]), path: '$[2][1].port', message: 'port 5672 on host "" is already used by the listener at $[1][1]' },
+  { name: 'two listeners on one socket', text: interior(['listener', { name: 'a', port: 5672 }], ['listener', { name: 'b', port: '5672' }]), path: '$[2][1].port', message: 'port 5672 on host "" (every address, IPv4 and IPv6) is already used by the listener at $[1][1]' },
   { name: 'tcpListener on a listener port', text: interior(['listener', { name: 'a', host: '0.0.0.0', port: 9 }], ['tcpListener', { name: 't', host: '0.0.0.0', address: 'x', port: 9 }]), path: '$[2][1].port', message: 'already used by the listener' },
 ];
 

@@ -132,4 +132,39 @@ describe('iofog-router validate', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('refuses a listener on a port the controller holds, as the settings say', async () => {
+    const config = (port: number, host = '0.0.0.0') => JSON.stringify([['router', { id: 'r1' }], ['listener', { name: 'l', host, port }]]);
+    const mgmt = fakeIo({ 'r.json': config(55672, '127.0.0.1') });
+    expect(await validateCommand(['r.json'], mgmt.io)).toBe(EXIT.invalid);
+    expect(mgmt.err()).toContain("$[1][1].port: port 55672 on host \"127.0.0.1\" clashes with the controller's management listener (ROUTER_MGMT_PORT)");
+    const moved = fakeIo({ 'r.json': config(55672, '127.0.0.1') }, { ROUTER_MGMT_PORT: '55999' });
+    expect(await validateCommand(['r.json'], moved.io)).toBe(EXIT.ok);
+    const http = fakeIo({ 'r.json': config(8080) }, { HTTP_PORT: '8080' });
+    expect(await validateCommand(['r.json'], http.io)).toBe(EXIT.invalid);
+    expect(http.err()).toContain("clashes with the controller's HTTP server (HTTP_PORT)");
+    const attached = fakeIo({ 'r.json': config(55672, '127.0.0.1') }, { ROUTER_URL: 'amqp://127.0.0.1:5672' });
+    expect(await validateCommand(['r.json'], attached.io)).toBe(EXIT.ok);
+  });
+
+  it('exits 78 naming the variable when a port setting is not valid', async () => {
+    const io = fakeIo({ 'r.json': VALID_SKROUTERD }, { ROUTER_MGMT_PORT: '70000' });
+    expect(await validateCommand(['r.json'], io.io)).toBe(EXIT.config);
+    expect(io.err()).toContain('ROUTER_MGMT_PORT="70000"');
+  });
+
+  it('refuses a log outputFile the router could not open, unless --skip-files', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'validate-log-'));
+    try {
+      const text = JSON.stringify([['router', { id: 'r1' }], ['log', { module: 'ROUTER', outputFile: 'missing/r.log' }], ['log', { module: 'DEFAULT', outputFile: 'ok.log' }]]);
+      const bad = fakeIo({ 'r.json': text }, { QDROUTERD_HOME: dir });
+      expect(await validateCommand(['r.json', '--json'], bad.io)).toBe(EXIT.invalid);
+      expect(JSON.parse(bad.out())).toMatchObject({ ok: false, errors: [{ file: 'r.json', path: '$[1][1].outputFile', line: 1 }] });
+      expect(JSON.parse(bad.out()).errors[0].message).toContain(`the directory ${join(dir, 'missing')} does not exist`);
+      const skipped = fakeIo({ 'r.json': text }, { QDROUTERD_HOME: dir });
+      expect(await validateCommand(['r.json', '--skip-files'], skipped.io)).toBe(EXIT.ok);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

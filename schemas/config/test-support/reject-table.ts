@@ -11,6 +11,7 @@ export interface Rejection {
   readonly format?: LoadOptions['format'];
   readonly maxBytes?: number;
   readonly maxEntities?: number;
+  readonly reservedPorts?: LoadOptions['reservedPorts'];
   /** Whether the error points at a line (false for whole-file problems like the size limit). */
   readonly located?: boolean;
 }
@@ -37,11 +38,34 @@ export const profile = (name: string): Entry => [
   { name, caCertFile: '/c/ca.crt', certFile: '/c/tls.crt', privateKeyFile: '/c/tls.key' },
 ];
 
+export interface Acceptance {
+  readonly name: string;
+  readonly text: string;
+  /** Fragment of a warning the load must give (at `warningPath` when set); none when absent. */
+  readonly warning?: string;
+  readonly warningPath?: string;
+  readonly reservedPorts?: LoadOptions['reservedPorts'];
+}
+
+/** One vitest case per row: the text loads, with the expected warning or none. */
+export function acceptAll(rows: readonly Acceptance[]): void {
+  it.each(rows.map((row) => [row.name, row] as const))('accepts %s', (_, row) => {
+    const result = loadConfig(row.text, { file: 'good.json', ...(row.reservedPorts ? { reservedPorts: row.reservedPorts } : {}) });
+    expect(result.ok ? [] : result.errors).toEqual([]);
+    if (row.warning === undefined) {
+      expect(result.warnings).toEqual([]);
+    } else {
+      const match = result.warnings.find((w) => w.message.includes(row.warning ?? '') && (row.warningPath === undefined || w.path === row.warningPath));
+      expect(match, JSON.stringify(result.warnings, null, 2)).toBeDefined();
+    }
+  });
+}
+
 /** One vitest case per row, plus a check that rows are distinct. */
 export function rejectAll(rows: readonly Rejection[]): void {
   it('has distinct rows', () => {
     expect(new Set(rows.map((r) => r.name)).size).toBe(rows.length);
-    const inputs = rows.map((r) => JSON.stringify([r.text, r.format, r.maxBytes, r.maxEntities]));
+    const inputs = rows.map((r) => JSON.stringify([r.text, r.format, r.maxBytes, r.maxEntities, r.reservedPorts]));
     expect(new Set(inputs).size).toBe(rows.length);
   });
 
@@ -51,6 +75,7 @@ export function rejectAll(rows: readonly Rejection[]): void {
       ...(row.format === undefined ? {} : { format: row.format }),
       ...(row.maxBytes === undefined ? {} : { maxBytes: row.maxBytes }),
       ...(row.maxEntities === undefined ? {} : { maxEntities: row.maxEntities }),
+      ...(row.reservedPorts === undefined ? {} : { reservedPorts: row.reservedPorts }),
     });
     expect(result.ok).toBe(false);
     if (result.ok) return;
