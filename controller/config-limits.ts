@@ -3,7 +3,7 @@
  * the controller or its CLI loads one: the file source's size check before reading, the Edgelet
  * reply limit, `loadConfig` in every pass, and `validate` / `plan`. Messages name the setting.
  */
-import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTITIES, type LoadOptions } from '../schemas/config/index.js';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTITIES, type LoadOptions, type ReservedPort } from '../schemas/config/index.js';
 import { loadSettings, type Settings } from './settings.js';
 
 export interface ConfigLimits {
@@ -11,6 +11,8 @@ export interface ConfigLimits {
   readonly maxBytes: number;
   /** Most entities in a config (`CONFIG_MAX_ENTITIES`). */
   readonly maxEntities: number;
+  /** Ports a desired listener may not use (`checks/reserved-ports.ts`); none by default. */
+  readonly reservedPorts?: readonly ReservedPort[];
 }
 
 export const DEFAULT_CONFIG_LIMITS: ConfigLimits = { maxBytes: DEFAULT_MAX_BYTES, maxEntities: DEFAULT_MAX_ENTITIES };
@@ -33,5 +35,11 @@ export function configLimitsFromEnv(env: Readonly<Record<string, string | undefi
 
 /** `loadConfig` options for `file` under `limits`, naming the settings in its messages. */
 export function configLoadOptions(file: string, limits: ConfigLimits = DEFAULT_CONFIG_LIMITS): LoadOptions {
-  return { file, maxBytes: limits.maxBytes, maxEntities: limits.maxEntities, limitNames: CONFIG_LIMIT_SETTINGS };
+  return {
+    file,
+    maxBytes: limits.maxBytes,
+    maxEntities: limits.maxEntities,
+    limitNames: CONFIG_LIMIT_SETTINGS,
+    ...(limits.reservedPorts ? { reservedPorts: limits.reservedPorts } : {}),
+  };
 }

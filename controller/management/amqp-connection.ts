@@ -38,9 +38,11 @@ function describe(error: unknown): string {
 function abort(connection: Connection): void {
   const socket = connection.socket as Socket | undefined;
   if (socket === undefined) return;
-  socket.on('error', noop);
   if (typeof connection.abort_socket === 'function') connection.abort_socket(socket);
   else socket.destroy();
+  // After: abort_socket removes every 'error' listener, and a TLS socket dropped mid-handshake
+  // still emits one ("disconnected before secure TLS connection was established").
+  socket.on('error', noop);
 }
 
 export class ManagementConnection {
