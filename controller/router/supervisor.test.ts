@@ -1,52 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLog } from '../log.js';
 import { findRouterBinary, IMAGE_ROUTER_PATH } from './find-binary.js';
-import { RouterSupervisor, type ExitInfo } from './supervisor.js';
+import { RouterSupervisor } from './supervisor.js';
+import { FAKE, rig, until } from './test-support/rig.js';
 
-const FAKE = join(import.meta.dirname, 'test-support', 'fake-router.sh');
-
-function until(check: () => boolean, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const poll = setInterval(() => {
-      if (check()) {
-        clearInterval(poll);
-        resolve();
-      } else if (Date.now() - started > 15_000) {
-        clearInterval(poll);
-        reject(new Error(`timed out waiting for ${what}`));
-      }
-    }, 10);
-  });
-}
-
-async function setup(mode: string, extra: { stopGraceMs?: number } = {}) {
-  const dir = await mkdtemp(join(tmpdir(), 'sup-'));
-  const bootFile = join(dir, 'boot.json');
-  const lines: Record<string, unknown>[] = [];
-  const log = createLog({ json: true, write: (l) => lines.push(JSON.parse(l) as Record<string, unknown>) });
-  const events = { started: [] as string[], crashes: [] as { exit: ExitInfo; delay: number }[], boots: 0 };
-  let bootMode = mode;
-  const supervisor = new RouterSupervisor({
-    binary: FAKE,
-    bootFile,
-    log,
-    restartBaseMs: 50,
-    restartMaxMs: 200,
-    ...extra,
-    prepareBoot: async () => {
-      events.boots++;
-      await writeFile(bootFile, bootMode);
-    },
-    onStarted: (_pid, reason) => events.started.push(reason),
-    onCrash: (exit, delay) => events.crashes.push({ exit, delay }),
-  });
-  return { supervisor, lines, events, setMode: (m: string) => (bootMode = m) };
-}
+const setup = rig;
 
 describe('RouterSupervisor', () => {
   let stop: (() => Promise<unknown>) | undefined;
@@ -68,12 +27,13 @@ describe('RouterSupervisor', () => {
   });
 
   it('restarts a crashed router with growing backoff, rewriting the boot file first', async () => {
-    const { supervisor, events, setMode } = await setup('crash');
+    const { supervisor, events, setMode } = await setup('crash', { markBooted: true });
     stop = () => supervisor.stop();
     await supervisor.start();
     await until(() => events.crashes.length >= 3, 'three crashes');
     expect(events.crashes.map((c) => c.delay).slice(0, 3)).toEqual([50, 100, 200]);
     expect(events.crashes[0]?.exit.code).toBe(1);
+    expect(events.crashes.every((c) => c.cause === 'crash')).toBe(true);
     setMode('normal');
     await until(() => events.started.length >= 4 && supervisor.pid !== undefined, 'restart');
     expect(events.started.slice(1).every((r) => r === 'crash')).toBe(true);
