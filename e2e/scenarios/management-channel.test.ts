@@ -20,6 +20,13 @@ import { routerTarget } from '../harness/router-target.js';
 import { recordTiming } from '../harness/timings.js';
 
 const target = routerTarget();
+
+/** How a real 3.5.1 refused each kind of client of its mutual-TLS listener. */
+const MTLS_REFUSALS = (
+  JSON.parse(await readFile(new URL('../reference/skrouterd-3.5.1-mtls-refusals.json', import.meta.url), 'utf8')) as {
+    clients: { client: string; outcome: string; clientError?: { rhea?: string; openssl?: string } }[];
+  }
+).clients;
 const T = (type: string) => `io.skupper.router.${type}`;
 
 let running: ControllerProcess[] = [];
@@ -54,7 +61,7 @@ async function attempt(c: ManagementClient): Promise<string> {
 }
 
 describe(`management channel (MGMT_AUTH=mtls) against the ${target.kind}`, () => {
-  it('converges and applies edits over mutual TLS; anonymous, certificate-less and foreign-CA clients are refused', async () => {
+  it('converges and applies edits over mutual TLS; anonymous, certificate-less, foreign-CA and server-certificate clients are refused as a real router refuses them', async () => {
     const [observerPort, webPort, apiPort] = [await freePort(), await freePort(), await freePort()];
     const base: DesiredEntity[] = [
       { kind: 'router', name: 'e2e-mtls', attributes: { id: 'e2e-mtls', mode: 'edge' } },
@@ -87,21 +94,27 @@ describe(`management channel (MGMT_AUTH=mtls) against the ${target.kind}`, () =>
     expect((await stat(join(certDir, 'router.key'))).mode & 0o077).toBe(0);
 
     // Nobody else gets in: not anonymously, not over TLS without a certificate, not with a
-    // certificate of another CA.
+    // certificate of another CA, not with the router's own (serverAuth-only) certificate. Each is
+    // refused the way a real 3.5.1 refused it (e2e/reference/skrouterd-3.5.1-mtls-refusals.json):
+    // the anonymous client in SASL (the router offers no mechanism), the others by a TLS alert.
+    // Refused by the router, not merely unanswered: a wrong port or a stall would end in a timeout.
     const url = status.router.url ?? '';
     const plainUrl = url.replace('amqps://', 'amqp://');
     const other = createManagementCredentials();
+    const routerCert = { cert: await readFile(join(certDir, 'router.crt')), key: await readFile(join(certDir, 'router.key')) };
     const refusals = {
-      anonymous: await attempt(client(plainUrl)),
-      'TLS without a certificate': await attempt(client(url, { tls: { rejectUnauthorized: false } })),
-      'a certificate of another CA': await attempt(
+      'plain-anonymous': await attempt(client(plainUrl)),
+      'tls-no-certificate': await attempt(client(url, { tls: { rejectUnauthorized: false } })),
+      'tls-other-ca': await attempt(
         client(url, { tls: { rejectUnauthorized: false, cert: Buffer.from(other.clientCertPem), key: Buffer.from(other.clientKeyPem) } }),
       ),
+      'tls-server-certificate': await attempt(client(url, { tls: { rejectUnauthorized: false, ...routerCert } })),
     };
-    // Refused by the router (the connection is dropped), not merely unanswered: a wrong port or a
-    // stall would end in a timeout instead.
-    for (const [who, outcome] of Object.entries(refusals)) expect(outcome, who).toMatch(/^connection lost/);
-    expect(refusals['TLS without a certificate']).toMatch(/certificate required/);
+    for (const [who, outcome] of Object.entries(refusals)) {
+      const recorded = MTLS_REFUSALS.find((r) => r.client === who);
+      if (recorded?.outcome === 'sasl-refused') expect(outcome, who).toBe(`connection closed by the router: ${recorded.clientError?.rhea ?? '?'}`);
+      else expect(outcome, who).toMatch(new RegExp(`^connection lost: .*${recorded?.clientError?.openssl ?? '?'}`));
+    }
 
     // The controller itself writes through the channel: a live edit lands.
     const edited = writeSkrouterdConfig({

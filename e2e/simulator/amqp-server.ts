@@ -20,14 +20,19 @@ import type { TLSSocket } from 'node:tls';
 import rhea, { type Connection, type Container, type EventContext, type Message, type Sender } from 'rhea';
 import type { ListenerSecurity } from './listener-security.js';
 import type { ManagementReply, ManagementRequest } from './request.js';
-import { connectionSecurity, serverMechanisms } from './sasl-server.js';
+import { refuseSasl } from './sasl-refusal.js';
+import { connectionSecurity, offeredMechanisms, plainConnectionSecurity, plainMechanisms, serverMechanisms } from './sasl-server.js';
 import { secureSocket } from './secure-socket.js';
+import { LinkTable, addressKey, type Link, type LinkSnapshot } from './server-links.js';
 import type { ConnectionSecurity } from './state.js';
 
 export interface IncomingRequest extends ManagementRequest {
   readonly replyTo: string | undefined;
   readonly correlationId: unknown;
+  /** Counts the request as accepted on its link (the router accepts a request once its agent is done). */
+  readonly settle: () => void;
 }
+
 
 export interface ServerHooks {
   /** The router id that shapes addresses and the container id (read on every use: it changes at a crash). */
@@ -36,8 +41,8 @@ export interface ServerHooks {
   /** `security` only for a secured listener, as known once the connection opens (after SASL). */
   readonly onConnectionOpen: (connection: Connection, host: string, close: () => void, security: ConnectionSecurity | undefined) => void;
   readonly onConnectionClose: (connection: Connection) => void;
-  /** A link was attached (the core gives every link an identity). */
-  readonly onLinkOpen: () => void;
+  /** A link was attached: the identity the core gives it. */
+  readonly onLinkOpen: () => number;
 }
 
 function isManagementAddress(address: unknown, routerId: string): boolean {
@@ -67,22 +72,22 @@ function closeServer(server: Server): Promise<void> {
 interface Accepted {
   readonly host: string;
   readonly raw: Socket;
-  readonly security: (() => ConnectionSecurity) | undefined;
+  readonly security: () => ConnectionSecurity | undefined;
 }
 
 const noop = (): void => undefined;
 
 export class AmqpServer {
   private readonly container: Container;
-  /** rhea's own (empty) server mechanisms: no SASL, or ANONYMOUS. */
-  private readonly plainMechanisms: unknown;
+  /** rhea's own (empty) server mechanisms, restored between connections. */
+  private readonly defaultMechanisms: unknown;
   private server: Server | undefined;
   /** Servers of the other listeners (`open`). */
   private readonly others = new Set<Server>();
   private readonly sockets = new Set<Socket>();
   private readonly accepted = new WeakMap<Connection, Accepted>();
   private readonly replyLinks = new Map<string, Sender>();
-  private readonly links = new Map<Connection, number>();
+  private readonly links = new LinkTable();
   private boundPort = 0;
 
   constructor(private readonly hooks: ServerHooks) {
@@ -91,14 +96,14 @@ export class AmqpServer {
     this.container.on('connection_close', (ctx: EventContext) => this.connectionGone(ctx.connection));
     this.container.on('disconnected', (ctx: EventContext) => this.connectionGone(ctx.connection));
     this.container.on('sender_open', (ctx: EventContext) => this.senderOpened(ctx));
-    this.container.on('receiver_open', (ctx: EventContext) => this.linkOpened(ctx.connection));
+    this.container.on('receiver_open', (ctx: EventContext) => this.receiverOpened(ctx));
     this.container.on('sender_close', (ctx: EventContext) => this.senderGone(ctx));
-    this.container.on('receiver_close', (ctx: EventContext) => this.linkClosed(ctx.connection));
+    this.container.on('receiver_close', (ctx: EventContext) => this.links.closed(ctx.receiver));
     this.container.on('message', (ctx: EventContext) => this.received(ctx));
     this.container.on('error', noop);
     // A client that skips SASL on a listener that requires it: rhea ends the socket.
     this.container.on('protocol_error', noop);
-    this.plainMechanisms = this.container.sasl_server_mechanisms;
+    this.defaultMechanisms = this.container.sasl_server_mechanisms;
   }
 
   get port(): number {
@@ -115,11 +120,9 @@ export class AmqpServer {
     this.container.id = id;
   }
 
-  /** Links currently attached, over every connection. */
-  linkCount(): number {
-    let n = 0;
-    for (const count of this.links.values()) n += count;
-    return n;
+  /** The links currently attached, over every connection, in the order they were attached. */
+  linkSnapshot(): LinkSnapshot[] {
+    return this.links.snapshot();
   }
 
   /**
@@ -194,6 +197,7 @@ export class AmqpServer {
   send(replyTo: string, correlationId: unknown, reply: ManagementReply): boolean {
     const link = this.replyLinks.get(replyTo);
     if (!link || !link.is_open()) return false;
+    this.links.sent(link);
     const message: Message = {
       to: replyTo,
       application_properties: { statusCode: reply.statusCode, statusDescription: reply.statusDescription },
@@ -204,24 +208,30 @@ export class AmqpServer {
     return true;
   }
 
-  /** Hands a connection's stream to rhea; SASL is the listener's when it is secured. */
+  /**
+   * Hands a connection's stream to rhea; SASL is the listener's when it is secured. A secured
+   * listener that can offer this connection no mechanism refuses its SASL (sasl-refusal.ts).
+   */
   private accept(stream: Duplex, raw: Socket, local: { host: string; port: number }, security: ListenerSecurity | undefined, tls: TLSSocket | undefined): void {
+    const end = () => stream.end(() => raw.destroy());
+    if (security && offeredMechanisms(security, tls).length === 0) {
+      refuseSasl(stream, security.requireSsl || security.authenticatePeer, () => this.hand(stream, raw, local, undefined, undefined), end);
+      return;
+    }
+    this.hand(stream, raw, local, security, tls);
+  }
+
+  private hand(stream: Duplex, raw: Socket, local: { host: string; port: number }, security: ListenerSecurity | undefined, tls: TLSSocket | undefined): void {
     const host = `${raw.remoteAddress ?? ''}:${raw.remotePort ?? ''}`;
     let sasl: { mechanism: string; user: string } | undefined;
+    const heard = (mechanism: string, user: string | undefined) => (sasl = user === undefined ? undefined : { mechanism, user });
     // rhea reads the container's mechanisms when a connection is accepted; this one's are set just before.
-    this.container.sasl_server_mechanisms = security
-      ? serverMechanisms(
-          security,
-          tls,
-          (mechanism, user) => (sasl = user === undefined ? undefined : { mechanism, user }),
-          () => stream.end(() => raw.destroy()),
-        )
-      : this.plainMechanisms;
+    this.container.sasl_server_mechanisms = security ? serverMechanisms(security, tls, heard, () => stream.end(() => raw.destroy())) : plainMechanisms(heard);
     const options = { ...local, noDelay: true, ...(security?.authenticatePeer ? { require_sasl: true } : {}) };
     const connection = this.container.create_connection(options);
     (connection as unknown as { accept(socket: Duplex): void }).accept(stream);
-    this.container.sasl_server_mechanisms = this.plainMechanisms;
-    this.accepted.set(connection, { host, raw, security: security ? () => connectionSecurity(tls, security, sasl) : undefined });
+    this.container.sasl_server_mechanisms = this.defaultMechanisms;
+    this.accepted.set(connection, { host, raw, security: () => (security ? connectionSecurity(tls, security, sasl) : plainConnectionSecurity(sasl)) });
   }
 
   private connectionOpened(connection: Connection): void {
@@ -229,40 +239,37 @@ export class AmqpServer {
     const accepted = this.accepted.get(connection);
     const host = accepted?.host ?? 'unknown';
     socket?.once('close', () => this.connectionGone(connection));
-    this.hooks.onConnectionOpen(connection, host, () => (accepted?.raw ?? socket)?.destroy(), accepted?.security?.());
+    this.hooks.onConnectionOpen(connection, host, () => (accepted?.raw ?? socket)?.destroy(), accepted?.security());
   }
 
   private connectionGone(connection: Connection): void {
     for (const [address, link] of this.replyLinks) if (link.connection === connection) this.replyLinks.delete(address);
-    this.links.delete(connection);
+    this.links.connectionGone(connection);
     this.hooks.onConnectionClose(connection);
   }
 
-  private linkOpened(connection: Connection): void {
-    this.links.set(connection, (this.links.get(connection) ?? 0) + 1);
-    this.hooks.onLinkOpen();
+  private linkOpened(link: Link, dir: 'in' | 'out', address: string | undefined): void {
+    this.links.opened(link, this.hooks.onLinkOpen(), dir, addressKey(address, this.hooks.routerId()));
   }
 
-  private linkClosed(connection: Connection): void {
-    const n = (this.links.get(connection) ?? 0) - 1;
-    if (n > 0) this.links.set(connection, n);
-    else this.links.delete(connection);
+  private receiverOpened(ctx: EventContext): void {
+    if (ctx.receiver) this.linkOpened(ctx.receiver, 'in', ctx.receiver.target?.address);
   }
 
   private senderOpened(ctx: EventContext): void {
     const sender = ctx.sender;
     if (!sender) return;
-    this.linkOpened(ctx.connection);
     let address = sender.source?.address;
     if (sender.source?.dynamic) {
       address = `amqp:/_topo/0/${this.hooks.routerId()}/temp.${randomBytes(9).toString('base64url')}`;
       sender.set_source({ address, dynamic: true });
     }
+    this.linkOpened(sender, 'out', address);
     if (address) this.replyLinks.set(address, sender);
   }
 
   private senderGone(ctx: EventContext): void {
-    this.linkClosed(ctx.connection);
+    this.links.closed(ctx.sender);
     for (const [address, link] of this.replyLinks) if (link === ctx.sender) this.replyLinks.delete(address);
   }
 
@@ -276,6 +283,7 @@ export class AmqpServer {
       return;
     }
     this.hooks.onRequest({
+      settle: this.links.received(ctx.receiver),
       properties: (message.application_properties ?? {}) as Record<string, unknown>,
       body: message.body,
       replyTo: typeof message.reply_to === 'string' && message.reply_to !== '' ? message.reply_to : undefined,

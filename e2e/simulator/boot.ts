@@ -3,7 +3,8 @@
  * `configure_dispatch`): JSON mode (lines starting with `#` dropped), section and key names
  * camel-cased (so long type names fail), missing singletons added, every section validated
  * (defaults, coercion, one name namespace, role/mode rules), then applied in the router's order.
- * Any failure is the router exiting at start-up: a SimulatorBootError with the log line.
+ * Any failure is the router exiting at start-up: a SimulatorBootError with the log line, or, for
+ * a worker thread count it cannot run with, how the process ends.
  */
 import { readFileSync } from 'node:fs';
 import { TYPES, findType, longName, type TypeInfo } from './catalog.js';
@@ -148,10 +149,25 @@ export function bootRouter(source: BootSource | undefined, options: StateOptions
     const detail = e instanceof SchemaValidationError ? e.message : e instanceof PythonException ? e.message : exceptionText(e);
     throw new SimulatorBootError(`Python: Exception: Cannot load configuration file ${file}: ${detail}`, { cause: e });
   }
+  let state: RouterState;
   try {
-    return apply(sections, options, routerId);
+    state = apply(sections, options, routerId);
   } catch (e) {
     throw new SimulatorBootError(`Python: ${exceptionText(e)}`, { cause: e });
   }
+  checkWorkerThreads(state);
+  return state;
+}
+
+/**
+ * Once the file is loaded the router starts its worker threads: with none it ends at once with
+ * status 0, and a negative count aborts it (SIGABRT). Neither is a start-up failure it logs.
+ */
+function checkWorkerThreads(state: RouterState): void {
+  const threads = state.routerAttribute('workerThreads');
+  if (typeof threads !== 'number' || threads > 0) return;
+  const exit = threads === 0 ? { exitCode: 0 } : ({ signal: 'SIGABRT' } as const);
+  const how = 'exitCode' in exit ? `exited with status ${exit.exitCode}` : `was killed by ${exit.signal}`;
+  throw new SimulatorBootError(`the router ${how} at start-up: router workerThreads is ${threads}`, { exit, logged: false });
 }
 

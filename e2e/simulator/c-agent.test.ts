@@ -1,5 +1,6 @@
 /** The simulated C core agent: its own tables and namespaces, count/offset, 403s and silences. */
 import { describe, expect, it } from 'vitest';
+import { ROUTER_VERSION } from './c-rows.js';
 import { T, testRouter } from './test-support/router.js';
 
 const ADDRESS = T('router.config.address');
@@ -56,11 +57,15 @@ describe('router.config.address and router.config.autoLink', () => {
 });
 
 describe('operational C types', () => {
-  it('routerMetrics answers QUERY with the router id, version and an uptime from the router clock; READ is 403', () => {
+  it('routerMetrics answers QUERY with the router id and an uptime from the router clock, its version one column late; READ is 403', () => {
     const r = testRouter();
     r.advance(42_000);
     const q = r.must({ operation: 'QUERY', entityType: T('routerMetrics') }, { attributeNames: ['id', 'version', 'uptimeSeconds'] });
-    expect(q.body).toEqual({ attributeNames: ['id', 'version', 'uptimeSeconds'], results: [['r1', '3.5.1', 42]] });
+    expect(q.body).toEqual({ attributeNames: ['id', 'version', 'uptimeSeconds'], results: [['r1', null, 42]] });
+    const all = r.must({ operation: 'QUERY', entityType: T('routerMetrics') }, { attributeNames: [] }).body as { attributeNames: string[]; results: unknown[][] };
+    expect(all.attributeNames).toHaveLength(32);
+    expect(all.attributeNames.slice(-2)).toEqual(['version', '']);
+    expect(all.results[0]?.slice(-2)).toEqual([null, ROUTER_VERSION]);
     expect(r.must({ operation: 'READ', type: T('routerMetrics'), identity: '1' })).toMatchObject({ statusCode: 403, statusDescription: 'Forbidden' });
     expect(r.must({ operation: 'DELETE', type: T('connection'), identity: '1' }).statusCode).toBe(403);
   });

@@ -1,8 +1,10 @@
 /**
- * The C side of the Python-managed types: what `qd_dispatch_configure_*` refuses (CError), the
- * status attributes its refresh functions write back, and what DELETE/UPDATE may refuse. Nothing
- * here opens sockets: connectors never connect (they stay CONNECTING with a "connection refused"
- * message). AMQP listeners are handed to the listener plane (amqp-listeners.ts) when the simulator
+ * The C side of the Python-managed types: what `qd_dispatch_configure_*` refuses (CError; the
+ * listener/connector limits of server-config.ts, the vhost rules of policy-rules.ts, a log file
+ * that cannot be opened), the status attributes its refresh functions write back, what the core
+ * opens for an entity (a tcpConnector's connection and link), and what DELETE/UPDATE may refuse.
+ * Nothing here opens sockets (a log file is opened, as the router opens it): connectors never
+ * connect (they stay CONNECTING with a "connection refused" message from the first request on). AMQP listeners are handed to the listener plane (amqp-listeners.ts) when the simulator
  * serves them (`serveListeners`), and tcpListeners and tcpConnectors to the TCP data plane
  * (tcp-plane.ts) when it runs one (`tcpDataPlane`); without those they bind and connect nothing.
  *
@@ -11,11 +13,13 @@
  * offered) for every listener the simulator serves, and for every other one with `checkTlsFiles`;
  * a connector's files are only checked for existence, and only with `checkTlsFiles`.
  */
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { CError, PythonException } from './errors.js';
-import { listenerSecurity, type ListenerSecurity } from './listener-security.js';
+import { checkListenerProfile, listenerSecurity, type ListenerSecurity } from './listener-security.js';
+import { checkVhost } from './policy-rules.js';
 import { pyStr, type Attributes } from './python-values.js';
+import { checkServerConfig } from './server-config.js';
 import type { PyEntity, RouterState } from './state.js';
 
 const LEVELS = ['default', 'none', 'debug', 'info', 'warning', 'error', 'critical'] as const;
@@ -35,7 +39,21 @@ function enableMask(enable: string): number {
   return mask;
 }
 
+const LOG_SINKS = ['stdout', 'stderr', 'syslog'];
+
+/** log.c `log_sink_lh`: a file sink is opened (created) for appending; one that cannot be is refused. */
+function checkOutputFile(path: unknown): void {
+  if (typeof path !== 'string' || LOG_SINKS.includes(path)) return;
+  try {
+    closeSync(openSync(path, 'a'));
+  } catch {
+    throw new CError('Configuration', `Failed to open log file '${path}'`);
+  }
+}
+
+/** qd_log_entity: the output file first (a failure stops there), then the enable mask. */
 function checkLog(entity: PyEntity): void {
+  checkOutputFile(entity.attributes['outputFile']);
   const enable = entity.attributes['enable'];
   if (typeof enable === 'string' && enableMask(enable) < -1) {
     throw new CError('Configuration', `'${enable}' is not a valid log level. Should be one of {none, debug, info, warning, error, critical}.`);
@@ -65,7 +83,11 @@ function checkConnectorTlsFiles(state: RouterState, ssl: PyEntity | undefined): 
  */
 function listenerTls(state: RouterState, entity: PyEntity): ListenerSecurity | undefined {
   const ssl = profile(state, 'sslProfile', entity.attributes['sslProfile']);
-  if (!ssl || !(state.options.checkTlsFiles || state.options.amqpListeners?.serves(entity))) return undefined;
+  if (!ssl) return undefined;
+  if (!(state.options.checkTlsFiles || state.options.amqpListeners?.serves(entity))) {
+    checkListenerProfile(entity.attributes, ssl.attributes);
+    return undefined;
+  }
   const profiles = state.entities.filter((e) => e.type.shortName === 'sslProfile').map((e) => e.attributes);
   return listenerSecurity(entity.attributes, profiles);
 }
@@ -120,6 +142,17 @@ function initialStatus(entity: PyEntity): Attributes {
   }
 }
 
+/** What the core opens for a new entity: a connector's first connection attempt, a tcpConnector's connection and link. */
+function openCoreResources(state: RouterState, entity: PyEntity): void {
+  const short = entity.type.shortName;
+  if (short === 'connector') state.connectionId();
+  if (short !== 'tcpConnector') return;
+  state.adaptorLinks.set(entity, {
+    identity: state.coreIdentity(), name: 'tcp.connector.out', dir: 'out', owningAddr: `M${pyStr(entity.attributes['address'])}`,
+    connectionId: state.connectionId(), capacity: 5, deliveries: 0, accepted: 0, presettled: 0, creditAvailable: 1,
+  });
+}
+
 /** `qd_dispatch_configure_*`: refuse what the C code refuses, then add the status attributes. */
 export function configureEntity(state: RouterState, entity: PyEntity): void {
   const a = entity.attributes;
@@ -135,9 +168,14 @@ export function configureEntity(state: RouterState, entity: PyEntity): void {
       checkOrdinals(entity);
       break;
     case 'listener':
+      checkServerConfig(a);
       security = listenerTls(state, entity);
       break;
+    case 'vhost':
+      checkVhost(a);
+      break;
     case 'connector': {
+      checkServerConfig(a);
       const ssl = profile(state, 'sslProfile', a['sslProfile']);
       profile(state, 'proxyProfile', a['proxyProfile']);
       checkConnectorTlsFiles(state, ssl);
@@ -167,6 +205,7 @@ export function configureEntity(state: RouterState, entity: PyEntity): void {
     }
   }
   Object.assign(a, initialStatus(entity));
+  openCoreResources(state, entity);
   state.options.tcpPlane?.configured(entity);
   state.options.amqpListeners?.configured(entity, security);
 }
@@ -174,6 +213,7 @@ export function configureEntity(state: RouterState, entity: PyEntity): void {
 /** What `_update` hands to C after the merged attributes are already in place. */
 export function reconfigureEntity(entity: PyEntity): void {
   if (entity.type.shortName === 'log') checkLog(entity);
+  if (entity.type.shortName === 'vhost') checkVhost(entity.attributes);
   if (entity.type.shortName === 'sslProfile') checkOrdinals(entity);
 }
 
@@ -185,6 +225,7 @@ export function unconfigureEntity(state: RouterState, entity: PyEntity): void {
       throw new CError('Bad value', `listenerAddress entities exist for  multi-address listener ${pyStr(name)}`);
     }
   }
+  state.adaptorLinks.delete(entity);
   state.options.tcpPlane?.unconfigured(entity);
   state.options.amqpListeners?.unconfigured(entity);
 }
@@ -208,12 +249,12 @@ export function refreshEntities(state: RouterState): void {
         if (bindError !== undefined) Object.assign(a, { operStatus: 'down', connectionMsg: bindError });
         break;
       }
-      case 'connector':
-        if (entity.refreshes > 0) {
-          const target = `${pyStr(a['host'])}:${pyStr(a['port'])}`;
-          a['connectionMsg'] = `Connection to ${target} failed: proton:io Connection refused - disconnected ${target}`;
-        }
+      case 'connector': {
+        // The first attempt has failed by the first request after the CREATE.
+        const target = `${pyStr(a['host'])}:${pyStr(a['port'])}`;
+        a['connectionMsg'] = `Connection to ${target} failed: proton:io Connection refused - disconnected ${target}`;
         break;
+      }
       case 'policy':
         Object.assign(a, {
           connectionsProcessed: state.connectionsOpened,

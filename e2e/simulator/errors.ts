@@ -55,15 +55,50 @@ export function missingAttribute(): PythonException {
   return new PythonException('AttributeError', '');
 }
 
+/** How a router process that could not start ends: an exit status, or killed by a signal. */
+export type BootExit = { readonly exitCode: number } | { readonly signal: 'SIGABRT' };
+
 /**
- * The router refused its boot file and exited with status 1. `message` is what the router
- * logs (`Router start-up failed: ...`).
+ * The router did not start from its boot file. By default it refused it: `detail` is its error
+ * (`qd_error_message()`, e.g. `Python: CError: Configuration: ...`), `message` the line it logs
+ * (`Router start-up failed: <detail>`), and it exits with status 1. With `exit`, it ended
+ * otherwise, and `logged` says whether it wrote anything (else `message` only explains, for
+ * in-process use).
  */
 export class SimulatorBootError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(`Router start-up failed: ${message}`, options);
+  readonly exit: BootExit;
+  readonly detail: string;
+  /** Whether the router reports `detail` on stderr before it ends. */
+  readonly logged: boolean;
+
+  constructor(detail: string, options?: { cause?: unknown; exit?: BootExit; logged?: boolean }) {
+    const exit = options?.exit ?? { exitCode: 1 };
+    const refused = 'exitCode' in exit && exit.exitCode === 1;
+    super(refused ? `Router start-up failed: ${detail}` : detail, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'SimulatorBootError';
+    this.exit = exit;
+    this.detail = detail;
+    this.logged = options?.logged ?? refused;
   }
+}
+
+/** The log line's time as skrouterd writes it by default (`%Y-%m-%d %H:%M:%S.%06lu %z`, local time). */
+export function logTimestamp(date: Date): string {
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  const offset = -date.getTimezoneOffset();
+  const zone = `${offset < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offset) / 60))}${pad(Math.abs(offset) % 60)}`;
+  const day = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+  const time = `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds() * 1000, 6)}`;
+  return `${day} ${time} ${zone}`;
+}
+
+/**
+ * What skrouterd 3.5.1 writes to stderr when its start-up fails (main.c `check`): the critical log
+ * line of the ROUTER module, then `<argv0>: <error>`.
+ */
+export function bootFailureLines(error: SimulatorBootError, now: Date, argv0 = 'skrouterd'): string[] {
+  if (!error.logged) return [];
+  return [`${logTimestamp(now)} ROUTER (critical) ${error.message}`, `${argv0}: ${error.detail}`];
 }
 
 /** Python's `str()` of a traceback object, which some 3.5.1 validation messages embed. */

@@ -19,7 +19,9 @@
  * tcp-plane.ts); TLS files are not read unless `checkTlsFiles` is set, except those of the
  * listeners served (see dataplane.ts and listener-security.ts); the boot file is always parsed as JSON (the
  * product only writes `.json`); orders the router derives from hash iteration (log modules,
- * allocators) are fixed.
+ * allocators) are fixed; `router.address` lists an interior router's own addresses in every mode
+ * (c-core-rows.ts); a refused client certificate gets OpenSSL's alert over TLS 1.3 only (TLS 1.2
+ * is dropped without one, tls-alert.ts); a vhost's `remoteHosts` are not parsed (policy-rules.ts).
  */
 import type { Attributes } from './python-values.js';
 import { RouterSimulator, type SimulatorFaults, type SimulatorOptions, type SimulatorStats } from './simulator.js';

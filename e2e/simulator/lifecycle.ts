@@ -6,7 +6,7 @@
 import { typeOf, type TypeInfo } from './catalog.js';
 import { constructAttributes } from './construct.js';
 import { configureEntity } from './dataplane.js';
-import { SchemaValidationError, StatusError } from './errors.js';
+import { PythonException, SchemaValidationError, StatusError } from './errors.js';
 import { dictRepr, entityStr, pyEquals, pyStr, type Attributes } from './python-values.js';
 import type { PyEntity, RouterState } from './state.js';
 
@@ -110,9 +110,24 @@ export function addEntity(state: RouterState, type: TypeInfo, raw: Attributes, d
   validateAdd({ type, attributes }, state.entities, display);
   const entity: PyEntity = { type, attributes, refreshes: 0 };
   configureEntity(state, entity);
+  // What C configured stays configured (a listener keeps listening), out of management's reach.
+  checkPrintable(type, attributes);
   if (type.shortName === 'vhost') addVhostStats(state, attributes);
   state.entities.push(entity);
   return entity;
+}
+
+/**
+ * EntityCache.add logs `Add entity: <entity>` before it keeps the adapter, and the router's log
+ * call (`PyArg_ParseTuple` "s") refuses a text with a NUL: a string attribute holding one (a
+ * hidden one prints as stars) fails the CREATE after the C side has configured the entity.
+ */
+function checkPrintable(type: TypeInfo, attributes: Attributes): void {
+  for (const [name, value] of Object.entries(attributes)) {
+    if (typeof value === 'string' && value.includes('\0') && type.attributes.get(name)?.hidden !== true) {
+      throw new PythonException('ValueError', 'embedded null character');
+    }
+  }
 }
 
 /** Removes an entity and what the router removes with it (a vhost's statistics). */

@@ -82,12 +82,17 @@ function configError(message: string): CError {
   return new CError('Configuration', message);
 }
 
-/** `_validate_config` then `tls_private_allocate_amqp_config`, in the router's order. */
-function secureContext(m: Material, verifyPeer: boolean): SecureContextOptions {
-  const { profile, names } = m;
+/** `_validate_config`: the files a listener's profile must name (none is read). */
+function requireNames(profile: string, names: Readonly<Partial<Record<PemField, string>>>, verifyPeer: boolean): void {
   if (names.certFile === undefined) throw configError(`Listener requires a self-identifying certificate (sslProfile: ${profile})`);
   if (verifyPeer && names.caCertFile === undefined) throw configError(`Listener requires a CA for peer authentication (sslProfile: ${profile})`);
   if (names.privateKeyFile === undefined) throw configError(`Missing Private Keyfile (sslProfile: ${profile})`);
+}
+
+/** `_validate_config` then `tls_private_allocate_amqp_config`, in the router's order. */
+function secureContext(m: Material, verifyPeer: boolean): SecureContextOptions {
+  const { profile, names } = m;
+  requireNames(profile, names, verifyPeer);
   // The router names only caCertFile or certFile (the key and password go with the certificate); the parenthesis says which file.
   const failed = (reported: 'caCertFile' | 'certFile', detail: string) =>
     configError(`Failed to configure TLS ${reported} '${names[reported] ?? ''}' from sslProfile '${profile}' (${detail})`);
@@ -174,6 +179,20 @@ function mechanismsOf(saslMechanisms: unknown): string[] {
  */
 function requiresPeerCertificate(saslMechanisms: unknown): boolean {
   return typeof saslMechanisms === 'string' && saslMechanisms.includes('EXTERNAL');
+}
+
+/**
+ * The part of a listener's TLS set-up that reads no file: the profile must name a certificate and
+ * its key, and a CA when EXTERNAL is offered. Throws the router's CError; dataplane.ts runs it for
+ * the listeners whose files are not read, so a profile no router could use is refused everywhere.
+ */
+export function checkListenerProfile(listener: Attributes, profile: Attributes): void {
+  const names: Partial<Record<PemField, string>> = {};
+  for (const field of ['caCertFile', 'certFile', 'privateKeyFile'] as const) {
+    const p = profile[field];
+    if (typeof p === 'string') names[field] = p;
+  }
+  requireNames(pyStr(profile['name']), names, requiresPeerCertificate(listener['saslMechanisms']));
 }
 
 /**

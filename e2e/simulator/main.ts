@@ -7,7 +7,8 @@
  *   node dist/e2e/simulator/main.js -c skrouterd.json
  *
  * Prints the URL on stdout and runs until SIGTERM or SIGINT. A bad boot file exits with
- * status 1 after printing the router's start-up failure, as skrouterd does.
+ * status 1 after printing the router's start-up failure, as skrouterd does; `router`
+ * `workerThreads` 0 exits with status 0 and a negative count dies of SIGABRT, silently, as it does.
  *
  * `-c FILE` is skrouterd's own command line: boot from FILE and serve management the way its
  * management listener says (the one the controller adds, else the first listener): on its port,
@@ -28,6 +29,7 @@
  */
 import { parseArgs } from 'node:util';
 import { MANAGEMENT_LISTENER } from '../../controller/router/management-channel.js';
+import { bootFailureLines } from './errors.js';
 import { SimulatorBootError, startSimulator, type SimulatorOptions } from './index.js';
 
 function options(argv: readonly string[]): SimulatorOptions {
@@ -78,6 +80,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof SimulatorBootError || error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+  if (!(error instanceof SimulatorBootError)) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+  // As skrouterd ends: its start-up failure lines and status 1, or status 0, or SIGABRT.
+  for (const line of bootFailureLines(error, new Date())) process.stderr.write(`${line}\n`);
+  if ('signal' in error.exit) process.kill(process.pid, error.exit.signal);
+  else process.exit(error.exit.exitCode);
 });

@@ -67,7 +67,7 @@ export function addRegisteredEntities(state: RouterState): void {
     const id = state.routerId();
     push(state, type, constructAttributes(state, type, {
       type: type.longType, id, protocolVersion: 1, instance: nowSeconds, linkState: [], nextHop: '(self)', validOrigins: [],
-      address: `amqp:/_topo/0/${id}`, cost: 0, lastTopoChange: nowSeconds, index: 0,
+      address: `amqp:/_topo/0/${id}`, lastTopoChange: 0, index: 0,
     }));
   }
   const allocator = typeOf('io.skupper.router.allocator');

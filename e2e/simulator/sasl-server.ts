@@ -2,7 +2,7 @@
  * The SASL server of a secured listener, as rhea's server-side SASL layer expects it: a map from
  * mechanism name to a factory of mechanism objects (`start()` sets `outcome` and `username`).
  *
- * - Only the listener's `saslMechanisms` are offered. A client that picks another mechanism, or
+ * - Only the listener's `saslMechanisms` are offered (EXTERNAL only over TLS). A client that picks another mechanism, or
  *   fails the one it picked, gets the outcome `auth` and the connection is closed, as proton
  *   closes the transport after a failed outcome (rhea alone would leave it open).
  * - EXTERNAL succeeds on a TLS connection whose client certificate was verified; the user is
@@ -82,6 +82,42 @@ export function connectionSecurity(tls: TLSSocket | undefined, security: Listene
   };
 }
 
+/** What a plain connection that did SASL ANONYMOUS reports (a listener without an sslProfile). */
+export function plainConnectionSecurity(sasl: { mechanism: string; user: string } | undefined): ConnectionSecurity | undefined {
+  if (!sasl) return undefined;
+  return { isEncrypted: false, ssl: false, sslProto: null, sslCipher: null, sslSsf: 0, sasl: sasl.mechanism, user: sasl.user, isAuthenticated: true, tlsOrdinal: null };
+}
+
+/** The mechanisms of a listener without an sslProfile: ANONYMOUS, optional; `outcome` hears who used it. */
+export function plainMechanisms(outcome: (mechanism: string, user: string) => void): object {
+  return {
+    ANONYMOUS: (): ServerMechanism => {
+      const m: ServerMechanism = {
+        outcome: undefined,
+        username: undefined,
+        start() {
+          // Cyrus names every ANONYMOUS user `anonymous`, whatever trace string the client sent.
+          m.outcome = true;
+          m.username = 'anonymous';
+          outcome('ANONYMOUS', 'anonymous');
+        },
+      };
+      return m;
+    },
+  };
+}
+
+/**
+ * The mechanisms a connection is offered: EXTERNAL only over TLS, whose client certificate it
+ * stands on, and none to a plain connection when the listener requires TLS (the recorded case is
+ * EXTERNAL alone; that a listener naming ANONYMOUS too offers nothing either is the simulator's
+ * reading of requireSsl).
+ */
+export function offeredMechanisms(security: ListenerSecurity, tls: TLSSocket | undefined): string[] {
+  if (tls === undefined && security.requireSsl) return [];
+  return security.mechanisms.filter((m) => tls !== undefined || m !== 'EXTERNAL');
+}
+
 /**
  * The mechanism map for one connection. `outcome` hears every SASL result (the user on success);
  * on failure `refuse` is called once the outcome frame is on its way.
@@ -92,7 +128,7 @@ export function serverMechanisms(
   outcome: (mechanism: string, user: string | undefined) => void,
   refuse: () => void,
 ): object {
-  const offered = security.mechanisms;
+  const offered = offeredMechanisms(security, tls);
   const userFor = (mechanism: string): string | undefined => {
     if (!offered.includes(mechanism)) return undefined;
     if (mechanism === 'EXTERNAL') return certificateUser(tls, security);

@@ -1,22 +1,28 @@
 /**
  * The TLS layer of a secured listener: every accepted socket either completes a TLS handshake
- * (with a client certificate signed by the profile's CA when the listener verifies peers) or is
- * dropped, as proton drops it. With `requireSsl` false the port also takes plain AMQP, like
- * skrouterd (`pn_ssl_domain_allow_unsecured_client`): the first byte decides, 0x16 being a TLS
- * handshake record (a ClientHello) and `A` the start of an AMQP protocol header.
+ * (with a client certificate signed by the profile's CA, for client authentication, when the
+ * listener verifies peers) or ends with the TLS alert OpenSSL sends (tls-alert.ts). A plain AMQP client is let through to SASL either way, as
+ * skrouterd 3.5.1 lets it: with `requireSsl` false it may be served (`pn_ssl_domain_allow_unsecured_client`);
+ * with it, EXTERNAL cannot be offered without TLS, and the client meets an empty mechanism list
+ * (sasl-refusal.ts). The first byte decides: 0x16 is a TLS handshake record (a ClientHello), `A`
+ * the start of an AMQP protocol header.
  */
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { createServer, type TLSSocket } from 'node:tls';
 import type { ListenerSecurity } from './listener-security.js';
+import { AlertWriter, alertFor } from './tls-alert.js';
 
 const TLS_HANDSHAKE_RECORD = 0x16;
 
-/** A readable that first replays `head`, already read from `raw`, then carries on with `raw`. */
-function replay(raw: Socket, head: Buffer): Duplex {
+/** A readable that first replays `head`, already read from `raw`, then carries on with `raw`; `written` sees what goes out. */
+function replay(raw: Socket, head: Buffer, written: (chunk: Buffer) => void): Duplex {
   const stream = new Duplex({
     read: () => void raw.resume(),
-    write: (chunk: Buffer, _encoding, callback) => void raw.write(chunk, callback),
+    write: (chunk: Buffer, _encoding, callback) => {
+      written(chunk);
+      raw.write(chunk, callback);
+    },
     final: (callback) => {
       raw.end();
       callback();
@@ -35,13 +41,28 @@ function replay(raw: Socket, head: Buffer): Duplex {
   return stream;
 }
 
-function handshake(raw: Socket, stream: Duplex, security: ListenerSecurity, ready: (socket: TLSSocket) => void): void {
-  // One tls.Server per connection: its 'secureConnection' is then this socket's, and Node's own
-  // server code does the certificate checks (a verification failure destroys the socket).
-  const server = createServer({ ...security.context, requestCert: security.verifyPeer, rejectUnauthorized: security.verifyPeer });
+/** Ends a connection whose client certificate the listener does not accept, with OpenSSL's alert (tls-alert.ts). */
+function refuse(raw: Socket, socket: TLSSocket, alerts: AlertWriter): void {
+  const description = alertFor(socket.getPeerX509Certificate() === undefined ? undefined : String(socket.authorizationError));
+  // The session tickets the server wrote in the same turn are on their way first.
+  setImmediate(() => {
+    const record = alerts.alert(description, socket.getCipher().standardName);
+    if (record === undefined) raw.destroy();
+    else raw.write(record, () => raw.destroy());
+  });
+}
+
+function handshake(raw: Socket, head: Buffer, security: ListenerSecurity, ready: (socket: TLSSocket) => void): void {
+  const alerts = new AlertWriter();
+  const stream = replay(raw, head, (chunk) => alerts.outgoing(chunk));
+  // One tls.Server per connection: its 'secureConnection' is then this socket's. Node checks the
+  // client certificate after the handshake; a missing or unverified one is refused here.
+  const server = createServer({ ...security.context, requestCert: security.verifyPeer, rejectUnauthorized: false });
+  server.on('keylog', (line: Buffer) => alerts.keylog(line));
   server.once('secureConnection', (socket: TLSSocket) => {
     socket.once('close', () => raw.destroy());
-    ready(socket);
+    if (security.verifyPeer && !socket.authorized) refuse(raw, socket, alerts);
+    else ready(socket);
   });
   server.once('tlsClientError', () => raw.destroy());
   server.emit('connection', stream);
@@ -53,14 +74,10 @@ function handshake(raw: Socket, stream: Duplex, security: ListenerSecurity, read
  * AMQP runs over: the TLS socket, or `raw` itself for a plain connection the listener allows.
  */
 export function secureSocket(raw: Socket, security: ListenerSecurity, ready: (stream: Duplex, tls: TLSSocket | undefined) => void): void {
-  if (security.requireSsl) {
-    handshake(raw, raw, security, (socket) => ready(socket, socket));
-    return;
-  }
   raw.once('data', (head: Buffer) => {
     raw.pause();
     if (head[0] === TLS_HANDSHAKE_RECORD) {
-      handshake(raw, replay(raw, head), security, (socket) => ready(socket, socket));
+      handshake(raw, head, security, (socket) => ready(socket, socket));
       return;
     }
     raw.unshift(head);

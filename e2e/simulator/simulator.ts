@@ -18,6 +18,7 @@ import { handlePythonRequest } from './python-agent.js';
 import { pyStr, type Attributes } from './python-values.js';
 import type { ManagementReply } from './request.js';
 import { Sleeper, SerialQueue } from './scheduling.js';
+import { coreLinks } from './server-links.js';
 import type { ConnectionInfo, ConnectionSecurity, RouterState, StateOptions } from './state.js';
 import { TcpDataPlane } from './tcp-plane.js';
 
@@ -150,6 +151,7 @@ export class RouterSimulator {
     const amqpListeners = serveListeners ? new AmqpListeners(options.log) : undefined;
     const stateOptions: StateOptions = { now: options.now ?? Date.now, checkTlsFiles: options.checkTlsFiles ?? false, tcpPlane, amqpListeners };
     let simulator: RouterSimulator;
+    const began = performance.now();
     try {
       simulator = new RouterSimulator(options, stateOptions);
     } catch (e) {
@@ -158,6 +160,9 @@ export class RouterSimulator {
       throw e;
     }
     try {
+      // Nothing answers until the router has loaded its file: the latency model's boot time.
+      const hold = simulator.latency.bootHoldMs(simulator.state, performance.now() - began);
+      if (hold > 0) await simulator.sleeper.sleep(hold);
       const { host, port, security, listener } = simulator.endpoint;
       await simulator.server.listen(host, port, security);
       await amqpListeners?.start(simulator.server, listener);
@@ -237,10 +242,12 @@ export class RouterSimulator {
     if (generation !== this.generation) return;
     const state = this.state;
     const { request, target } = job;
-    state.openLinks = this.server.linkCount();
+    state.clientLinks = coreLinks(this.server.linkSnapshot(), (c) => this.connections.get(c)?.identity ?? 0);
     const entityCount = state.configEntityCount();
     const operation = pyStr(request.properties['operation'] ?? '');
     const reply = this.plan.take(operation) ?? (target ? handleCRequest(state, target, request) : handlePythonRequest(state, request));
+    request.settle();
+    state.deliveriesAccepted++;
     const body = reply?.body as { results?: unknown[] } | undefined;
     const cost = this.latency.cost({
       agent: target ? 'c' : 'python',
@@ -272,7 +279,7 @@ export class RouterSimulator {
 
   private connectionOpened(connection: Connection, host: string, close: () => void, security: ConnectionSecurity | undefined): void {
     const info: ConnectionInfo = {
-      identity: this.state.coreIdentity(),
+      identity: this.state.connectionId(),
       host,
       container: connection.container_id ?? null,
       openedAtMs: this.stateOptions.now(),

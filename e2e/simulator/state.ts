@@ -50,6 +50,22 @@ export interface ConnectionSecurity {
   readonly tlsOrdinal: number | null;
 }
 
+/** A link of the core as `router.link` reports it (management clients' links, tcpConnectors' links). */
+export interface CoreLink {
+  readonly identity: number;
+  readonly name: string;
+  readonly dir: 'in' | 'out';
+  /** The address key (`M$management`, `Ltemp.…`, `Msvc`), null for an anonymous link. */
+  readonly owningAddr: string | null;
+  readonly connectionId: number;
+  readonly capacity: number;
+  /** Deliveries over the link, those settled (accepted) and those the router sent pre-settled. */
+  readonly deliveries: number;
+  readonly accepted: number;
+  readonly presettled: number;
+  readonly creditAvailable: number;
+}
+
 /** An AMQP connection as the `connection` entity reports it. */
 export interface ConnectionInfo {
   readonly identity: number;
@@ -57,7 +73,7 @@ export interface ConnectionInfo {
   readonly container: string | null;
   readonly openedAtMs: number;
   readonly close: () => void;
-  /** Only for a listener with an sslProfile (a plain listener reports no security). */
+  /** For a listener with an sslProfile, or a plain connection that did SASL (else no security is reported). */
   readonly security?: ConnectionSecurity | undefined;
 }
 
@@ -78,22 +94,44 @@ export class RouterState {
   readonly connections: ConnectionInfo[] = [];
   /** Connections accepted since boot (policy's connectionsProcessed). */
   connectionsOpened = 0;
-  openLinks = 0;
+  /** The links of the management clients, as the AMQP server last reported them. */
+  clientLinks: readonly CoreLink[] = [];
+  /** Links the router's own adaptors hold (a tcpConnector's), by the entity that owns them. */
+  readonly adaptorLinks = new Map<object, CoreLink>();
+  /** Addresses made since boot beyond the router's own (`router.address`), in the order they were made. */
+  addressOrder: string[] = [];
+  /** Requests taken from their link and handled (the router accepts a request once its agent is done). */
+  deliveriesAccepted = 0;
   /** PROFILE start/stop of the management node. */
   profiling = false;
   deliveriesIn = 0;
   deliveriesOut = 0;
   private nextCoreIdentity = 1;
+  private nextConnectionId = 1;
+  /** The vanflow source id of this run (`py6KV:0`): random per boot, it names some of the router's own addresses. */
+  readonly vanflowId: string;
   private readonly typeCounters = new Map<string, number>();
   readonly bootedAtMs: number;
 
   constructor(readonly options: StateOptions) {
     this.bootedAtMs = options.now();
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+    this.vanflowId = `${Array.from({ length: 5 }, () => alphabet[Math.floor(Math.random() * alphabet.length)]).join('')}:0`;
   }
 
-  /** qdr_identifier: one counter for connections, links, addresses and autoLinks. */
+  /** qdr_identifier: the core's counter for links, addresses and autoLinks. */
   coreIdentity(): number {
     return this.nextCoreIdentity++;
+  }
+
+  /** The server's connection ids (`connection` identities): every connection, in or out, attempted or open. */
+  connectionId(): number {
+    return this.nextConnectionId++;
+  }
+
+  /** Every link of the core, clients' first. */
+  links(): CoreLink[] {
+    return [...this.clientLinks, ...this.adaptorLinks.values()];
   }
 
   /** The Python adapters' per-class counter (identities such as `network/0`). */

@@ -40,7 +40,11 @@ export class TestClient {
     });
   }
 
-  static async connect(port: number, options: { anonymousSender?: boolean; sasl?: boolean } = {}): Promise<TestClient> {
+  /**
+   * Connects to `port` (with SASL ANONYMOUS when `sasl`); the reply receiver is attached first,
+   * or after the request sender with `senderFirst` (the order a Python proton client uses).
+   */
+  static async connect(port: number, options: { anonymousSender?: boolean; sasl?: boolean; senderFirst?: boolean } = {}): Promise<TestClient> {
     const container = rhea.create_container({ id: `test-client-${process.pid}-${Math.random()}` });
     const connection = container.connect({
       host: '127.0.0.1',
@@ -49,14 +53,22 @@ export class TestClient {
       ...(options.sasl ? { username: 'anonymous' } : {}),
     });
     connection.on('error', () => undefined);
+    const openSender = async (): Promise<Sender> => {
+      const sender = options.anonymousSender ? connection.open_sender({ target: {} }) : connection.open_sender('$management');
+      await new Promise<void>((resolve, reject) => {
+        sender.once('sendable', () => resolve());
+        connection.once('disconnected', () => reject(new Error('could not connect')));
+      });
+      return sender;
+    };
+    const early = options.senderFirst ? await openSender() : undefined;
     // rhea's typings demand an address, but a dynamic source must not carry one.
     const receiver = connection.open_receiver({ source: { dynamic: true } as Source });
     const address = await new Promise<string>((resolve, reject) => {
       receiver.once('receiver_open', (ctx: EventContext) => resolve(String(ctx.receiver?.source.address)));
       connection.once('disconnected', () => reject(new Error('could not connect')));
     });
-    const sender = options.anonymousSender ? connection.open_sender({ target: {} }) : connection.open_sender('$management');
-    await new Promise<void>((resolve) => sender.once('sendable', () => resolve()));
+    const sender = early ?? (await openSender());
     return new TestClient(connection, sender, address, receiver);
   }
 

@@ -14,11 +14,12 @@ export function runMain(...args: string[]) {
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = ended.then(({ code }) => code);
   const firstLine = new Promise<string>((resolve, reject) => {
     child.stdout.on('data', () => stdout.includes('\n') && resolve(stdout.split('\n')[0] ?? ''));
     void exited.then(() => reject(new Error(`exited before printing a URL: ${stderr}`)));
   });
   firstLine.catch(() => undefined); // only the tests that expect a URL wait for it
-  return { child, firstLine, exited, stderr: () => stderr };
+  return { child, firstLine, exited, ended, stderr: () => stderr };
 }

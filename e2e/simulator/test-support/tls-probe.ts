@@ -4,6 +4,7 @@
  * SASL bytes, for what no well-behaved client sends (a mechanism the server did not offer, or no
  * SASL at all).
  */
+import { connect as connectTcp } from 'node:net';
 import { connect, type ConnectionOptions as TlsOptions } from 'node:tls';
 import rhea, { type EventContext } from 'rhea';
 
@@ -54,11 +55,17 @@ export function saslOutcome(bytes: Buffer): number | undefined {
   return code < 0 ? undefined : bytes[code + 1];
 }
 
-/** Sends `bytes` over TLS and collects everything the server sends until it closes the connection. */
-export async function exchange(port: number, tls: TlsOptions, bytes: Buffer, timeoutMs = 5000): Promise<Buffer> {
+/**
+ * Sends `bytes` over TLS (or plain TCP when `tls` is `plain`) and collects everything the server
+ * sends until it closes the connection.
+ */
+export async function exchange(port: number, tls: TlsOptions | 'plain', bytes: Buffer, timeoutMs = 5000): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
-    const socket = connect({ host: '127.0.0.1', port, servername: 'localhost', ...tls }, () => socket.write(bytes));
+    const socket =
+      tls === 'plain'
+        ? connectTcp({ host: '127.0.0.1', port }, () => socket.write(bytes))
+        : connect({ host: '127.0.0.1', port, servername: 'localhost', ...tls }, () => socket.write(bytes));
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new Error(`the server kept the connection open; it sent ${Buffer.concat(chunks).toString('hex')}`));
