@@ -8,21 +8,23 @@
  */
 import { existsSync } from 'node:fs';
 import { loadConfig } from '../schemas/config/index.js';
-import type { DesiredState } from '../schemas/index.js';
 import type { Plan } from '../reconcilers/plan-types.js';
-import { CONFIG_LIMIT_SETTINGS, configLimitsOf, configLoadOptions, type ConfigLimits } from './config-limits.js';
-import { readBoundedText } from './fs/read-bounded.js';
+import { configLimitsOf, configLoadOptions, type ConfigLimits } from './config-limits.js';
 import { startHttpServer, type HttpServer, type Probe } from './http/server.js';
 import { Metrics } from './http/metrics.js';
 import { errorFields, type Log } from './log.js';
+import { Liveness } from './loop/liveness.js';
+import { trackReachability } from './loop/reachability.js';
 import { Reconciler, type PassReport } from './loop/reconciler.js';
 import { StatusStore, describeError } from './loop/status.js';
 import { WorkQueue } from './loop/work-queue.js';
 import { ManagementClient, type ManagementClientOptions } from './management/index.js';
-import { MANAGEMENT_NAMES, writeBootFile } from './router/boot-file.js';
+import { MANAGEMENT_NAMES } from './router/boot-file.js';
+import { BootWriter } from './router/boot-writer.js';
 import { findRouterBinary } from './router/find-binary.js';
 import { openManagementChannel, type ManagementChannel } from './router/management-channel.js';
-import { RouterSupervisor, type ExitInfo } from './router/supervisor.js';
+import type { RouterProcessHealth } from './router/router-health.js';
+import { RouterSupervisor, type ExitInfo, type SupervisorOptions } from './router/supervisor.js';
 import type { Settings } from './settings.js';
 import { sourceFromSettings } from './sources/from-settings.js';
 import type { DesiredSource } from './sources/source.js';
@@ -42,7 +44,7 @@ export interface ControllerOptions {
   /** The router command, instead of finding skrouterd (the demo runs the simulator this way). */
   readonly router?: RouterCommand;
   /** Timings of the supervisor, for tests. */
-  readonly supervisor?: { restartBaseMs?: number; stopGraceMs?: number };
+  readonly supervisor?: Pick<SupervisorOptions, 'restartBaseMs' | 'stopGraceMs' | 'restartQuietMs' | 'restartMinIntervalMs'>;
 }
 
 export interface RouterCommand {
@@ -53,8 +55,11 @@ export interface RouterCommand {
 
 export { StartupError };
 
-/** A pass running this much longer than the management timeout means the loop is stuck. */
-const STUCK_FACTOR = 10;
+/**
+ * On stop, how long the pass in progress may take to finish the requests it has in flight once
+ * it stopped sending new ones; then the management connection closes and fails what is left.
+ */
+const STOP_IN_FLIGHT_MS = 2_000;
 
 export class Controller {
   readonly status: StatusStore;
@@ -71,10 +76,13 @@ export class Controller {
   readonly #ssl: SslProfileOverlay;
   readonly #queue: WorkQueue;
   #http: HttpServer | undefined;
-  #passStartedAt: number | undefined;
+  /** `/healthz`: the loop makes progress (see loop/liveness.ts). */
+  readonly #liveness: Liveness;
   #stopping: Promise<ExitInfo | undefined> | undefined;
   /** Desired revision a policy restart was made for: never restart twice for the same input. */
   #restartedFor: string | undefined;
+  /** Writes the boot file: only ever a bootable state (router/boot-writer.ts). */
+  readonly #boot: BootWriter;
 
   private constructor(options: ControllerOptions, source: DesiredSource, channel: ManagementChannel, router: RouterCommand | undefined) {
     const { settings } = options;
@@ -83,7 +91,16 @@ export class Controller {
     this.#source = source;
     this.#channel = channel;
     this.#limits = configLimitsOf(settings);
+    this.#boot = new BootWriter({
+      file: settings.bootFile ?? settings.configFile,
+      log: options.log,
+      limits: this.#limits,
+      desired: () => this.#reconciler.desired,
+      refused: () => this.#reconciler.refusedKeys(),
+      resolve: (state) => this.#ssl.resolve(state),
+    });
     this.status = new StatusStore(source.describe(), channel.url);
+    this.#liveness = new Liveness({ timeoutMs: settings.livenessTimeoutSeconds * 1000 });
     this.#management = new ManagementClient({
       ...this.managementConnection,
       timeoutMs: settings.managementTimeoutMs,
@@ -99,9 +116,11 @@ export class Controller {
             ...(existsSync(settings.routerHome) ? { cwd: settings.routerHome } : {}),
             log: options.log.child({ component: 'router' }),
             prepareBoot: () => this.#writeBoot(),
+            prepareMinimalBoot: (file) => this.#boot.writeMinimal(file, this.#channel.bootEntities),
+            managementPort: settings.managementPort,
             ...options.supervisor,
             onStarted: (pid) => this.status.update({ router: { ...this.status.document.router, pid } }),
-            onCrash: () => this.metrics.routerRestarts.inc({ reason: 'crash' }),
+            onCrash: (_exit, _delay, cause) => this.metrics.routerRestarts.inc({ reason: cause === 'bootFailure' ? 'boot-failure' : 'crash' }),
           });
     this.#ssl = new SslProfileOverlay(
       new SslProfileDirectory({ dir: settings.sslProfilePath, debounceMs: settings.debounceMs, log: options.log.child({ component: 'ssl-profiles' }) }),
@@ -120,17 +139,23 @@ export class Controller {
       // pot: QDROUTERD_CONF always holds the desired state, for whatever starts the router next.
       onDesired: async () => {
         if (this.#supervisor || settings.platform === 'pot') await this.#writeBoot();
+        this.#supervisor?.bootFileChanged();
       },
-      onRestartRequired: (plan) => this.#restartRequired(plan),
-      ...(options.onPass ? { onPass: options.onPass } : {}),
+      onRestartRequired: (plan) => Promise.resolve(this.#restartRequired(plan)),
+      onProgress: () => this.#liveness.progress(),
+      onPass: (report) => {
+        this.#afterPass(report);
+        options.onPass?.(report);
+      },
     });
+    this.metrics.observeSource(() => this.#reconciler.sourceHealth());
     this.#queue = new WorkQueue(
       async (ctx) => {
-        this.#passStartedAt = performance.now();
+        this.#liveness.passStarted();
         try {
           return await this.#reconciler.reconcile(ctx);
         } finally {
-          this.#passStartedAt = undefined;
+          this.#liveness.passEnded();
         }
       },
       {
@@ -140,6 +165,10 @@ export class Controller {
           this.metrics.passDuration.observe(outcome.durationMs / 1000);
           if (outcome.result === 'success') return;
           const log = this.#log.child({ reconcileId: ctx.id });
+          if (outcome.result === 'stopped') {
+            log.info('pass stopped: the controller is stopping', errorFields(outcome.error));
+            return;
+          }
           if (outcome.result === 'terminal') log.error('pass stopped: waiting for new input', errorFields(outcome.error));
           else log.warn('pass failed; retrying', { retryInMs: outcome.retryInMs, ...errorFields(outcome.error) });
           const last = this.status.document.lastPass;
@@ -247,11 +276,11 @@ export class Controller {
     });
     this.#management.on('connected', (e) => {
       this.#log.info('management connected', { reconnected: e.reconnected });
+      // The router answers: the file it booted from is bootable (kept as the fallback).
+      void this.#supervisor?.booted();
       this.#queue.trigger(e.reconnected ? 'router reconnected' : 'router connected');
     });
-    this.#management.on('disconnected', (e) => {
-      this.status.update({ router: { ...this.status.document.router, reachable: false, lastError: e.reason } });
-    });
+    trackReachability(this.#management, this.status);
     this.#management.on('routerRestarted', (e) => {
       if (!this.#supervisor) this.metrics.routerRestarts.inc({ reason: 'detected' });
       this.#queue.trigger(`router restarted (${e.reason})`);
@@ -281,44 +310,63 @@ export class Controller {
     }
   }
 
-  /**
-   * The boot file: the last good desired state (else what the file holds if valid, else empty),
-   * with sslProfiles resolved and the entities whose TLS material is missing left out, since the
-   * router refuses to boot from a file that names missing certificates.
-   */
-  async #writeBoot(channelEntities = this.#channel.bootEntities): Promise<void> {
-    const { settings } = this.#o;
-    const file = settings.bootFile ?? settings.configFile;
-    const state = this.#reconciler.desired ?? (await readValidFile(file, this.#limits)) ?? { entities: [] };
-    const resolved = await this.#ssl.resolve(state);
-    await writeBootFile(file, resolved.state, channelEntities);
+  /** The boot file (router/boot-writer.ts); `channelEntities` `[]` for the file a stopped controller leaves. */
+  #writeBoot(channelEntities = this.#channel.bootEntities): Promise<void> {
+    return this.#boot.write(channelEntities);
   }
 
-  async #restartRequired(plan: Plan): Promise<void> {
+  /**
+   * After every pass: a restart-only change that went away cancels its pending restart, and a
+   * change in what the router refused rewrites the boot file (the next boot must not hold it).
+   */
+  #afterPass(report: PassReport): void {
+    if (report.plan.restart.length === 0) {
+      // Nothing restart-only remains: the input went back, or a restart took it.
+      this.#supervisor?.cancelRestart();
+      this.#restartedFor = undefined;
+    }
+    if (!this.#supervisor && this.#o.settings.platform !== 'pot') return;
+    if (!this.#boot.stale) return;
+    this.#writeBoot().then(
+      () => this.#supervisor?.bootFileChanged(),
+      (error: unknown) => this.#log.warn('boot file not rewritten without the refused entities', errorFields(error)),
+    );
+  }
+
+  /**
+   * Restart-only changes under `auto`: the supervisor restarts the router once the input has been
+   * still for a moment (and not sooner than its minimum interval after the last start), so a
+   * flapping input costs one restart; a pass meanwhile leaves the scheduled restart as it is.
+   */
+  #restartRequired(plan: Plan): void {
     const { restartPolicy } = this.#o.settings;
     const changes = plan.restart.map((c) => `${c.kind}/${c.name}.${c.attribute}`);
-    const canRestart = this.#supervisor !== undefined && restartPolicy === 'auto';
-    if (canRestart && this.#restartedFor !== this.#reconciler.revision) {
-      this.#restartedFor = this.#reconciler.revision;
-      this.#log.warn('restart-only changes: restarting the router from a new boot file', { changes });
-      this.metrics.routerRestarts.inc({ reason: 'policy' });
-      await this.#supervisor?.restart(`restart-only change: ${changes.join(', ')}`);
+    const supervisor = this.#supervisor;
+    const canRestart = supervisor !== undefined && restartPolicy === 'auto';
+    const policy = supervisor ? restartPolicy : 'attach (the controller does not run this router)';
+    if (canRestart && (this.#restartedFor !== this.#reconciler.revision || supervisor.restartPending)) {
+      if (this.#restartedFor !== this.#reconciler.revision) {
+        this.#restartedFor = this.#reconciler.revision;
+        this.#log.warn('restart-only changes: the router restarts from a new boot file once the input is still', { changes });
+        this.metrics.routerRestarts.inc({ reason: 'policy' });
+        supervisor.requestRestart(`restart-only change: ${changes.join(', ')}`);
+      }
+      // Not "pending" in /status: under auto it is on its way (the supervisor's health says when).
       return;
     }
-    const policy = this.#supervisor ? restartPolicy : 'attach (the controller does not run this router)';
     if (canRestart) this.#log.error('restart-only changes remain after a restart for this input', { changes });
     else this.#log.warn('restart-only changes pending', { changes, policy });
     this.status.update({ restartPending: { changes: plan.restart, policy } });
   }
 
+  /** The router process as the supervisor sees it (undefined when attached), for `/status` and `/readyz`. */
+  get routerProcess(): RouterProcessHealth | undefined {
+    return this.#supervisor?.health();
+  }
+
   #health(): Probe {
     if (this.#stopping) return { ok: false, reason: 'stopping' };
-    const started = this.#passStartedAt;
-    const limit = STUCK_FACTOR * this.#o.settings.managementTimeoutMs;
-    if (started !== undefined && performance.now() - started > limit) {
-      return { ok: false, reason: `pass running for more than ${Math.round(limit / 1000)} s` };
-    }
-    return { ok: true };
+    return this.#liveness.check();
   }
 
   /**
@@ -328,13 +376,22 @@ export class Controller {
   stop(): Promise<ExitInfo | undefined> {
     this.#stopping ??= (async () => {
       this.#log.info('controller stopping');
-      await this.#queue.stop();
-      await this.#source.close();
+      // The pass in progress stops at its next operation boundary, whatever the size of its plan;
+      // requests still in flight after STOP_IN_FLIGHT_MS fail when the connection closes.
+      const passEnded = this.#queue.stop();
+      let timer: NodeJS.Timeout | undefined;
+      const ended = await Promise.race([passEnded.then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), STOP_IN_FLIGHT_MS)))]);
+      clearTimeout(timer);
+      // A source read in flight (an Edgelet request) ends when the source closes.
+      if (!ended) await Promise.all([this.#management.close(), this.#source.close()]);
+      await passEnded;
+      if (ended) await this.#source.close();
       await this.#ssl.close();
       await this.#http?.close();
       await this.#management.close();
       let exit: ExitInfo | undefined;
       try {
+        if (this.#supervisor) this.#log.info('loop stopped; stopping the router');
         exit = await this.#supervisor?.stop();
         // The boot file outlives us (pot: QDROUTERD_CONF); it must not name the certificates about to go.
         if (this.#channel.auth === 'mtls') await this.#writeBoot([]).catch((error: unknown) => this.#log.warn('boot file not rewritten without the management listener', errorFields(error)));
@@ -345,15 +402,5 @@ export class Controller {
       return exit;
     })();
     return this.#stopping;
-  }
-}
-
-async function readValidFile(file: string, limits: ConfigLimits): Promise<DesiredState | undefined> {
-  try {
-    const text = await readBoundedText(file, { maxBytes: limits.maxBytes, limitName: CONFIG_LIMIT_SETTINGS.maxBytes });
-    const loaded = loadConfig(text, configLoadOptions(file, limits));
-    return loaded.ok ? loaded.state : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -20,8 +20,15 @@ describe('loadSettings', () => {
       managementAuth: 'mtls',
       configMaxBytes: 4 * 1024 * 1024,
       configMaxEntities: 20_000,
+      livenessTimeoutSeconds: 180,
     });
     expect(s.routerUrl).toBeUndefined();
+  });
+
+  it('takes LIVENESS_TIMEOUT_SECONDS as a whole number of seconds, at least 1', () => {
+    expect(loadSettings({ LIVENESS_TIMEOUT_SECONDS: '30' }).livenessTimeoutSeconds).toBe(30);
+    expect(() => loadSettings({ LIVENESS_TIMEOUT_SECONDS: '0' })).toThrow(/LIVENESS_TIMEOUT_SECONDS="0": must be greater or equal to 1/);
+    expect(() => loadSettings({ LIVENESS_TIMEOUT_SECONDS: '1.5' })).toThrow(/LIVENESS_TIMEOUT_SECONDS="1.5": expected a whole number/);
   });
 
   it('takes the attach-mode TLS files only with an amqps:// ROUTER_URL, and a certificate only with its key', () => {

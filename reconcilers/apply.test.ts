@@ -145,4 +145,36 @@ describe('applyPlan', () => {
     expect(m.maxInFlight).toBe(8);
     expect(m.calls).toHaveLength(40);
   });
+
+  it('stops at the next operation boundary when aborted: in-flight operations end, no new one is sent', async () => {
+    const m = new ScriptedManagement();
+    const abort = new AbortController();
+    const ops = [
+      ...Array.from({ length: 40 }, (_, i) => op('create', 'listener', `l${i}`, 0)),
+      op('create', 'tcpListener', 'later', 1),
+    ];
+    const result = await applyPlan(plan(...ops), m, {
+      maxConcurrency: 4,
+      signal: abort.signal,
+      onOutcome: (o) => {
+        if (o.operation.name === 'l5') abort.abort();
+      },
+    });
+    expect(result.aborted).toBe(true);
+    // Every operation sent has an outcome, none was sent after the abort but the ones already in flight.
+    expect(result.outcomes.map((o) => o.operation.id).sort()).toEqual(m.calls.map((c) => `create listener/${c.split(' ')[2] ?? ''}`).sort());
+    expect(m.calls.length).toBeLessThan(6 + 4);
+    expect(m.calls.some((c) => c.includes('later'))).toBe(false);
+    expect(result.failed).toEqual([]);
+  });
+
+  it('is not aborted when every operation was sent before the signal fired', async () => {
+    const abort = new AbortController();
+    const result = await applyPlan(plan(op('create', 'listener', 'only', 0)), new ScriptedManagement(), {
+      signal: abort.signal,
+      onOutcome: () => abort.abort(),
+    });
+    expect(result.aborted).toBe(false);
+    expect(result.outcomes).toHaveLength(1);
+  });
 });

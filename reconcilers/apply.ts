@@ -38,12 +38,20 @@ export interface ApplyOptions {
   readonly maxConcurrency?: number;
   /** Called as each operation ends (metrics, status, logs). */
   readonly onOutcome?: (outcome: OperationOutcome) => void;
+  /**
+   * Stops the apply at the next operation boundary: no operation is sent after it fires, the
+   * ones in flight finish (or time out), and the result says `aborted`. Operations never sent
+   * have no outcome.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface ApplyResult {
   readonly outcomes: readonly OperationOutcome[];
   readonly failed: readonly OperationOutcome[];
   readonly skipped: readonly OperationOutcome[];
+  /** The signal stopped the apply before every operation was sent. */
+  readonly aborted: boolean;
 }
 
 const OK: ReadonlySet<OperationStatus> = new Set(['applied', 'already-gone', 'already-present', 'replaced']);
@@ -61,10 +69,12 @@ export async function applyPlan(plan: Plan, management: Management, options: App
   const phases = new Map<number, PlannedOperation[]>();
   for (const op of plan.operations) phases.set(op.phase, [...(phases.get(op.phase) ?? []), op]);
 
+  const stopped = () => options.signal?.aborted === true;
   for (const phase of [...phases.keys()].sort((a, b) => a - b)) {
+    if (stopped()) break;
     const queue = [...(phases.get(phase) ?? [])];
     const worker = async () => {
-      for (let op = queue.shift(); op; op = queue.shift()) {
+      for (let op = queue.shift(); op && !stopped(); op = queue.shift()) {
         const blocked = op.dependsOn.find((id) => !OK.has(status.get(id) ?? 'skipped'));
         if (blocked !== undefined) {
           record({ operation: op, status: 'skipped', error: new Error(`skipped: ${blocked} did not succeed`) });
@@ -79,6 +89,7 @@ export async function applyPlan(plan: Plan, management: Management, options: App
     outcomes,
     failed: outcomes.filter((o) => o.status === 'failed'),
     skipped: outcomes.filter((o) => o.status === 'skipped'),
+    aborted: stopped() && outcomes.length < plan.operations.length,
   };
 }
 

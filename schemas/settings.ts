@@ -248,6 +248,13 @@ export const SETTINGS: readonly SettingDefinition[] = [
     description: 'Most management requests in flight at once.',
   },
   {
+    env: 'LIVENESS_TIMEOUT_SECONDS',
+    key: 'livenessTimeoutSeconds',
+    type: 'integer',
+    default: '180',
+    description: '`/healthz` fails when a pass is running and none of its steps (source read, router read, management operation) completed for this long. A long pass that keeps completing operations stays healthy.',
+  },
+  {
     env: 'LOG_LEVEL',
     key: 'logLevel',
     type: 'enum',
@@ -290,6 +297,7 @@ export const SettingsSchema = Type.Object({
   ignoreNames: Type.Array(Type.String()),
   managementTimeoutMs: Type.Integer({ minimum: 100, maximum: 600000 }),
   managementMaxInFlight: Type.Integer({ minimum: 1, maximum: 1024 }),
+  livenessTimeoutSeconds: Type.Integer({ minimum: 1, maximum: 86400 }),
   logLevel: Type.Union(LOG_LEVELS.map((p) => Type.Literal(p))),
 });
 export type Settings = Static<typeof SettingsSchema>;

@@ -3,11 +3,12 @@
  * Each controller owns its own registry, so tests and the demo can run several side by side.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { SourceHealth } from '../sources/health.js';
 
 export class Metrics {
   readonly registry = new Registry();
 
-  /** Passes by result: success, error (retried with backoff) or terminal (invalid input). */
+  /** Passes by result: success, error (retried with backoff), terminal (invalid input, refused entities) or stopped (cut short by SIGTERM). */
   readonly passes = new Counter({
     name: 'iofog_router_reconcile_total',
     help: 'Reconcile passes by result.',
@@ -28,7 +29,7 @@ export class Metrics {
   });
   readonly driftCorrections = new Counter({
     name: 'iofog_router_drift_corrections_total',
-    help: 'Entities changed on the router behind the controller\'s back and put back.',
+    help: 'Entities the router lost or changed behind the controller\'s back and that were put back (an operation on an entity whose desired value did not change since it was last in sync, or the delete of one that appeared since).',
     labelNames: ['type'] as const,
     registers: [this.registry],
   });
@@ -55,8 +56,38 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** 1 when the last read of the desired-state source succeeded (pot: the Edgelet), else 0. */
+  readonly sourceUp = new Gauge({
+    name: 'iofog_router_source_up',
+    help: 'Whether the last read of the desired-state source succeeded (1) or failed (0); the router keeps the last good state meanwhile.',
+    registers: [this.registry],
+    // Registered before sourceErrors: collecting here updates both before either is written out.
+    collect: () => this.#collectSource(),
+  });
+  readonly sourceErrors = new Counter({
+    name: 'iofog_router_source_errors_total',
+    help: 'Failed reads of the desired-state source, by reason (file: errno code; pot: unreachable, http, not-found, unauthorized, envelope, ...).',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  #sourceHealth: (() => SourceHealth) | undefined;
+
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'iofog_router_' });
+  }
+
+  /** The source metrics are read from `health` at every scrape (the source's watcher reads between passes). */
+  observeSource(health: () => SourceHealth): void {
+    this.#sourceHealth = health;
+  }
+
+  /** Brings the source metrics up to date; prom-client calls it before each scrape. */
+  #collectSource(): void {
+    const health = this.#sourceHealth?.();
+    if (!health) return;
+    this.sourceUp.set(health.up ? 1 : 0);
+    this.sourceErrors.reset();
+    for (const [reason, n] of Object.entries(health.errors)) this.sourceErrors.inc({ reason }, n);
   }
 
   /** Replaces the desired-entity gauge with the counts of one desired state. */

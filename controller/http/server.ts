@@ -1,6 +1,11 @@
 /**
- * The controller's HTTP surface: `/healthz` (the loop is alive), `/readyz` (router reachable and
- * last pass converged), `/metrics` (Prometheus) and `/status` (JSON).
+ * The controller's HTTP surface:
+ * - `/healthz` (liveness): the loop makes progress; 503 only when a pass is running and none of
+ *   its steps completed for `LIVENESS_TIMEOUT_SECONDS` (see loop/liveness.ts), or when stopping;
+ * - `/readyz` (readiness): the management connection is up and the last pass held the router to
+ *   the last good state with nothing failed, refused, held back or rejected; a source that cannot
+ *   be read does not make it unready (see `StatusStore.readiness`);
+ * - `/metrics` (Prometheus) and `/status` (JSON).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

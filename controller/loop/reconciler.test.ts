@@ -9,10 +9,13 @@ import { ManagementClient } from '../management/index.js';
 import { revisionOf } from '../sources/file-source.js';
 import type { DesiredSource } from '../sources/source.js';
 import { MAX_REPORTED_ISSUES, OperationsFailedError, Reconciler, type PassReport } from './reconciler.js';
+import { trackReachability } from './reachability.js';
 import { StatusStore } from './status.js';
 import { TerminalError } from './work-queue.js';
 
 const TCP = 'io.skupper.router.tcpListener';
+/** The signal of a pass nobody stops. */
+const LIVE = new AbortController().signal;
 
 /** A source whose text the test sets. */
 class TextSource implements DesiredSource {
@@ -58,6 +61,7 @@ async function setup(fullReadEveryMs = 0, loadLimits?: ConfigLimits): Promise<{ 
   client = new ManagementClient({ url: sim.url });
   const source = new TextSource();
   const status = new StatusStore(source.describe());
+  trackReachability(client, status);
   const metrics = new Metrics({ processMetrics: false });
   const reports: PassReport[] = [];
   const reconciler = new Reconciler({
@@ -82,9 +86,9 @@ describe('Reconciler pass', () => {
   it('converges, then plans nothing on the next pass', async () => {
     const { reconciler, source, status, reports } = await setup();
     source.text = text(tcp('a', 20001), tcp('b', 20002));
-    await reconciler.reconcile({ id: 1, reasons: ['test'] });
+    await reconciler.reconcile({ id: 1, reasons: ['test'], signal: LIVE });
     expect(await tcpNames()).toEqual(['a', 'b']);
-    await reconciler.reconcile({ id: 2, reasons: ['test'] });
+    await reconciler.reconcile({ id: 2, reasons: ['test'], signal: LIVE });
     expect(reports.map((r) => [r.result, r.plan.operations.length])).toEqual([
       ['converged', 2],
       ['converged', 0],
@@ -96,10 +100,10 @@ describe('Reconciler pass', () => {
   it('rejects an invalid input, keeps applying the last good state, and names the problem', async () => {
     const { reconciler, source, status, reports } = await setup();
     source.text = text(tcp('a', 20001));
-    await reconciler.reconcile({ id: 1, reasons: [] });
+    await reconciler.reconcile({ id: 1, reasons: [], signal: LIVE });
     source.text = '[["router", {"id": "r", "mode": "edge"}], ["tcpListener", {"name": "x", "port": "0"}]]';
     await client!.delete(TCP, 'a'); // drift while the input is invalid
-    await reconciler.reconcile({ id: 2, reasons: [] });
+    await reconciler.reconcile({ id: 2, reasons: [], signal: LIVE });
     expect(reports[1]?.result).toBe('rejected');
     expect(await tcpNames()).toEqual(['a']);
     expect(status.document.rejected?.errors[0]).toMatchObject({ file: 'desired.json' });
@@ -113,16 +117,16 @@ describe('Reconciler pass', () => {
     const good = `${bare}${' '.repeat(Buffer.byteLength(three) - Buffer.byteLength(bare))}`;
     const { reconciler, source, status, reports } = await setup(0, { maxBytes: Buffer.byteLength(three), maxEntities: 2 });
     source.text = good;
-    await reconciler.reconcile({ id: 1, reasons: [] });
+    await reconciler.reconcile({ id: 1, reasons: [], signal: LIVE });
     expect(reports[0]?.result).toBe('converged');
     source.text = three;
-    await reconciler.reconcile({ id: 2, reasons: [] });
+    await reconciler.reconcile({ id: 2, reasons: [], signal: LIVE });
     expect(reports[1]?.result).toBe('rejected');
     expect(status.document.rejected?.errors).toEqual([
       expect.objectContaining({ file: 'desired.json', path: '$', message: '3 entities is more than the limit of 2 (CONFIG_MAX_ENTITIES)' }),
     ]);
     source.text = `${good} `;
-    await reconciler.reconcile({ id: 3, reasons: [] });
+    await reconciler.reconcile({ id: 3, reasons: [], signal: LIVE });
     expect(status.document.rejected?.errors).toEqual([
       expect.objectContaining({ file: 'desired.json', message: `the file is ${Buffer.byteLength(good) + 1} bytes, more than the limit of ${Buffer.byteLength(good)} (CONFIG_MAX_BYTES)` }),
     ]);
@@ -133,21 +137,21 @@ describe('Reconciler pass', () => {
   it('names CONFIG_MAX_ENTITIES with its default when no loadLimits are given', async () => {
     const { reconciler, source, status } = await setup();
     source.text = text(...Array.from({ length: 20_000 }, (_, i) => tcp(`t${i}`, 1000 + (i % 60000))));
-    await expect(reconciler.reconcile({ id: 1, reasons: [] })).rejects.toBeInstanceOf(TerminalError);
+    await expect(reconciler.reconcile({ id: 1, reasons: [], signal: LIVE })).rejects.toBeInstanceOf(TerminalError);
     expect(status.document.rejected?.errors[0]?.message).toBe('20001 entities is more than the limit of 20000 (CONFIG_MAX_ENTITIES)');
   });
 
   it('is terminal when the first input is invalid (nothing to hold the router to)', async () => {
     const { reconciler, source } = await setup();
     source.text = '{not json';
-    await expect(reconciler.reconcile({ id: 1, reasons: [] })).rejects.toBeInstanceOf(TerminalError);
+    await expect(reconciler.reconcile({ id: 1, reasons: [], signal: LIVE })).rejects.toBeInstanceOf(TerminalError);
   });
 
   it('reports a refused operation for its entity, applies the rest, and throws to be retried', async () => {
     const { reconciler, source, status, metrics } = await setup();
     source.text = text(tcp('a', 20001), tcp('b', 20002));
     sim!.faults.failNext(1, 500, 'refused for the test', 'CREATE');
-    const error = await reconciler.reconcile({ id: 1, reasons: [] }).catch((e: unknown) => e);
+    const error = await reconciler.reconcile({ id: 1, reasons: [], signal: LIVE }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OperationsFailedError);
     expect((await tcpNames()).length).toBe(1);
     const failed = status.document.entities.filter((e) => e.state === 'failed');
@@ -156,23 +160,23 @@ describe('Reconciler pass', () => {
     expect(status.document.lastPass).toMatchObject({ result: 'failed', failed: 1 });
     expect(status.readiness().ok).toBe(false);
     expect(await metrics.registry.getSingleMetricAsString('iofog_router_management_operations_total')).toContain('result="failed"} 1');
-    await reconciler.reconcile({ id: 2, reasons: ['retry'] });
+    await reconciler.reconcile({ id: 2, reasons: ['retry'], signal: LIVE });
     expect(await tcpNames()).toEqual(['a', 'b']);
   });
 
   it('QUERYs only the kinds in use between full reads, and every kind when a full read is due', async () => {
     const { reconciler, source } = await setup(300);
     source.text = text(tcp('a', 20001));
-    await reconciler.reconcile({ id: 1, reasons: ['start'] }); // full: nothing read yet
+    await reconciler.reconcile({ id: 1, reasons: ['start'], signal: LIVE }); // full: nothing read yet
     await client!.create('io.skupper.router.vhost', 'foreign-vhost', { hostname: 'x.example' });
     sim!.stats.reset();
-    await reconciler.reconcile({ id: 2, reasons: ['file-changed'] });
+    await reconciler.reconcile({ id: 2, reasons: ['file-changed'], signal: LIVE });
     const partial = sim!.stats.requests['QUERY'] ?? 0;
     expect(partial).toBeLessThan(15);
     expect(await client!.query('io.skupper.router.vhost', ['name'])).toHaveLength(1); // not looked at yet
     await new Promise((resolve) => setTimeout(resolve, 350));
     sim!.stats.reset();
-    await reconciler.reconcile({ id: 3, reasons: ['resync'] });
+    await reconciler.reconcile({ id: 3, reasons: ['resync'], signal: LIVE });
     expect(sim!.stats.requests['QUERY']).toBe(15);
     expect(await client!.query('io.skupper.router.vhost', ['name'])).toHaveLength(0);
   });
@@ -180,26 +184,26 @@ describe('Reconciler pass', () => {
   it('does not parse an unchanged input again', async () => {
     const { reconciler, source, reports } = await setup();
     source.text = text(tcp('a', 20001));
-    await reconciler.reconcile({ id: 1, reasons: [] });
+    await reconciler.reconcile({ id: 1, reasons: [], signal: LIVE });
     expect(source.textReads).toBe(1);
-    await reconciler.reconcile({ id: 2, reasons: [] });
+    await reconciler.reconcile({ id: 2, reasons: [], signal: LIVE });
     expect(source.textReads).toBe(1);
     expect(reports.map((r) => r.result)).toEqual(['converged', 'converged']);
     // A bad input after a good one is still caught, and the good one comes back cleanly.
     source.text = '[';
-    await reconciler.reconcile({ id: 3, reasons: [] });
+    await reconciler.reconcile({ id: 3, reasons: [], signal: LIVE });
     source.text = text(tcp('a', 20001));
-    await reconciler.reconcile({ id: 4, reasons: [] });
+    await reconciler.reconcile({ id: 4, reasons: [], signal: LIVE });
     expect(reports.map((r) => r.result)).toEqual(['converged', 'converged', 'rejected', 'converged']);
   });
 
   it('keeps at most MAX_REPORTED_ISSUES issues of a rejected input, and says how many more there were', async () => {
     const { reconciler, source, status } = await setup();
     source.text = text(tcp('a', 20001));
-    await reconciler.reconcile({ id: 1, reasons: [] });
+    await reconciler.reconcile({ id: 1, reasons: [], signal: LIVE });
     const bad = Array.from({ length: MAX_REPORTED_ISSUES + 50 }, (_, i) => ['tcpListener', { name: `bad-${i}`, port: '0' }]);
     source.text = JSON.stringify([['router', { id: 'r', mode: 'edge' }], ...bad]);
-    await reconciler.reconcile({ id: 2, reasons: [] });
+    await reconciler.reconcile({ id: 2, reasons: [], signal: LIVE });
     const errors = status.document.rejected?.errors ?? [];
     expect(errors).toHaveLength(MAX_REPORTED_ISSUES + 1);
     expect(errors.at(-1)?.message).toMatch(/^and \d+ more error\(s\)$/);

@@ -10,20 +10,25 @@
  * - throws {@link TerminalError} when the input is invalid and there is no last good state: no
  *   retry until something triggers a pass again.
  */
-import { loadConfig, type ConfigIssue } from '../../schemas/config/index.js';
 import { ENTITY_KINDS, type DesiredState, type EntityKind } from '../../schemas/index.js';
 import { applyPlan, type ApplyResult } from '../../reconcilers/apply.js';
 import type { Management } from '../../reconcilers/management.js';
 import { plan as planPass } from '../../reconcilers/plan.js';
 import type { ActualState, Plan, PlanOptions } from '../../reconcilers/plan-types.js';
 import type { HeldBackEntity, SslResolution } from '../../reconcilers/ssl-profiles.js';
-import { configLoadOptions, type ConfigLimits } from '../config-limits.js';
+import type { ConfigLimits } from '../config-limits.js';
 import type { Metrics } from '../http/metrics.js';
 import { errorFields, type Log } from '../log.js';
-import type { DesiredSource } from '../sources/source.js';
+import type { DesiredSource, SourceHealth } from '../sources/source.js';
+import { DesiredInput } from './desired-input.js';
+import { PassStoppedError, RefusedError, SourceUnavailableError } from './pass-errors.js';
 import { readActual } from './read-actual.js';
 import { describeError, type StatusStore } from './status.js';
+import { SyncLedger, entityKey } from './sync-ledger.js';
 import { TerminalError, type PassContext, type PassResult } from './work-queue.js';
+
+export { MAX_REPORTED_ISSUES } from './desired-input.js';
+export { PassStoppedError, RefusedError, SourceUnavailableError } from './pass-errors.js';
 
 export interface ReconcilerOptions {
   readonly source: DesiredSource;
@@ -51,6 +56,8 @@ export interface ReconcilerOptions {
    * rejected like any invalid input. Default `DEFAULT_CONFIG_LIMITS` (4 MiB, 20,000).
    */
   readonly loadLimits?: ConfigLimits;
+  /** One step of a pass completed (source read, router read, each operation): for liveness. */
+  readonly onProgress?: () => void;
 }
 
 export interface PassReport {
@@ -83,8 +90,8 @@ export class OperationsFailedError extends Error {
 
 export class Reconciler {
   readonly #o: ReconcilerOptions;
-  #lastGood: { state: DesiredState; revision: string } | undefined;
-  #reportedRejection: string | undefined;
+  readonly #input: DesiredInput;
+  readonly #ledger = new SyncLedger();
   #reportedHeldBack = '';
   /** Kinds the router held entities of, as last seen. */
   readonly #seen = new Set<EntityKind>();
@@ -92,45 +99,83 @@ export class Reconciler {
 
   constructor(options: ReconcilerOptions) {
     this.#o = options;
+    this.#input = new DesiredInput({
+      source: options.source,
+      status: options.status,
+      metrics: options.metrics,
+      ...(options.loadLimits ? { loadLimits: options.loadLimits } : {}),
+      ...(options.onDesired ? { onDesired: options.onDesired } : {}),
+    });
+    options.status.reportSource(() => this.#input.health());
   }
 
   /** The desired state the router is being held to (the last valid input). */
   get desired(): DesiredState | undefined {
-    return this.#lastGood?.state;
+    return this.#input.lastGood?.state;
   }
 
   /** Revision of {@link desired}. */
   get revision(): string | undefined {
-    return this.#lastGood?.revision;
+    return this.#input.lastGood?.revision;
+  }
+
+  /** How the source's reads are going (for `/status` and the source metrics). */
+  sourceHealth(): SourceHealth {
+    return this.#input.health();
+  }
+
+  /**
+   * Keys (`kind/name`) of the entities the router refused in their current desired value: they
+   * stay `failed` until that value changes, and the boot file must leave them out.
+   */
+  refusedKeys(): ReadonlySet<string> {
+    return this.#ledger.refusedKeys();
   }
 
   /** Takes a valid state read before the router started (it boots from it; no hook runs). */
   adopt(state: DesiredState, revision: string): void {
-    this.#lastGood = { state, revision };
-    this.#o.metrics.setDesired(countByKind(state));
+    this.#input.adopt(state, revision);
   }
 
   async reconcile(ctx: PassContext): Promise<PassResult> {
     const log = this.#o.log.child({ reconcileId: ctx.id });
     const started = performance.now();
+    const progress = () => {
+      this.#o.onProgress?.();
+      if (ctx.signal.aborted) throw new PassStoppedError(ctx.id);
+    };
     log.debug('pass started', { reasons: ctx.reasons });
 
-    const input = await this.#readDesired(log);
-    const desired = this.#lastGood?.state;
+    const input = await this.#input.read(log);
+    progress();
+    const desired = this.#input.lastGood?.state;
     if (!desired) throw new TerminalError('no desired state');
     const actual = await this.#readActual(desired);
+    progress();
     const ssl = this.#o.sslProfiles ? await this.#o.sslProfiles.resolve(desired, actual) : undefined;
     this.#reportHeldBack(log, ssl?.heldBack ?? []);
     const protectedNames = [...(this.#o.planOptions.protectedNames ?? []), ...(ssl?.protectedNames ?? [])];
-    const plan = planPass(ssl?.state ?? desired, actual, { ...this.#o.planOptions, protectedNames });
-    const result = await this.#apply(log, plan);
-    this.#o.status.setEntities(desired.entities, result.outcomes, ssl?.heldBack ?? []);
+    const planned = ssl?.state ?? desired;
+    const fingerprints = this.#ledger.fingerprints(planned.entities);
+    this.#ledger.forgetChanged(fingerprints);
+    const plan = planPass(planned, actual, { ...this.#o.planOptions, protectedNames });
+    const result = await this.#apply(log, plan, fingerprints, ctx.signal);
+    this.#ledger.record(fingerprints, result.outcomes, result.aborted);
+    // Cut short by a stop: no status, no restart decision from half a pass.
+    if (result.aborted) throw new PassStoppedError(ctx.id, result.outcomes.length, plan.operations.length);
+    this.#o.status.setEntities(desired.entities, result.outcomes, ssl?.heldBack ?? [], (key) => this.#ledger.refusal(key)?.error);
 
     if (plan.restart.length > 0) await this.#o.onRestartRequired?.(plan, desired);
     else this.#o.status.clear('restartPending');
 
-    const converged = result.failed.length === 0 && result.skipped.length === 0;
-    const failure = converged ? undefined : new OperationsFailedError(result);
+    const refused = [...this.#ledger.refusedKeys()];
+    const settled = result.failed.length === 0 && result.skipped.length === 0;
+    const converged = settled && refused.length === 0;
+    const failure = !settled
+      ? new OperationsFailedError(result)
+      : refused.length > 0
+        ? new RefusedError(refused.map((key) => ({ key, error: this.#ledger.refusal(key)?.error ?? '' })))
+        : undefined;
     const report: PassReport = {
       id: ctx.id,
       reasons: ctx.reasons,
@@ -138,12 +183,14 @@ export class Reconciler {
       result: !input.valid ? 'rejected' : converged ? 'converged' : 'failed',
       durationMs: Math.round(performance.now() - started),
       revision: input.revision,
-      appliedRevision: this.#lastGood?.revision ?? input.revision,
+      appliedRevision: this.#input.lastGood?.revision ?? input.revision,
     };
     this.#record(report, result, failure);
     this.#o.onPass?.(report);
     if (failure) throw failure;
     if (input.valid) this.#o.metrics.lastSuccess.set(Date.now() / 1000);
+    // The router holds the last good state; reading the source again is what the retry is for.
+    if (input.sourceError !== undefined) throw new SourceUnavailableError(input.sourceError);
     log[plan.operations.length > 0 ? 'info' : 'debug']('pass converged', {
       operations: plan.operations.length,
       durationMs: report.durationMs,
@@ -152,54 +199,23 @@ export class Reconciler {
     return undefined;
   }
 
-  /**
-   * Reads and validates the input. A valid new revision becomes the last good state; an invalid
-   * one is reported and the last good state stays (terminal when there is none yet).
-   */
-  async #readDesired(log: Log): Promise<{ revision: string; valid: boolean }> {
-    const { source, status, metrics } = this.#o;
-    let snapshot;
-    try {
-      snapshot = await source.read();
-    } catch (error) {
-      // A source that says retrying cannot help (e.g. revoked credentials) waits for a trigger.
-      if (isTerminal(error)) throw new TerminalError(describeError(error), { cause: error });
-      throw error;
-    }
-    // An unchanged input is not parsed again (large configs cost tens of ms and garbage per pass).
-    if (snapshot.revision === this.#lastGood?.revision && this.#reportedRejection === undefined) {
-      status.update({ source: { ...status.document.source, ...source.describe(), revision: snapshot.revision } });
-      return { revision: snapshot.revision, valid: true };
-    }
-    const loaded: ReturnType<typeof loadConfig> = snapshot.unusable
-      ? { ok: false, errors: [{ file: snapshot.file, path: '$', message: snapshot.unusable, severity: 'error' }], warnings: [] }
-      : loadConfig(snapshot.text, configLoadOptions(snapshot.file, this.#o.loadLimits));
-    if (loaded.ok) {
-      status.clear('rejected');
-      this.#reportedRejection = undefined;
-      if (this.#lastGood?.revision !== snapshot.revision) {
-        this.#lastGood = { state: loaded.state, revision: snapshot.revision };
-        metrics.setDesired(countByKind(loaded.state));
-        await this.#o.onDesired?.(loaded.state, snapshot.revision);
-      }
-    } else {
-      this.#reject(log, snapshot.revision, loaded.errors);
-      if (!this.#lastGood) throw new TerminalError(`desired state in ${snapshot.file} is invalid: ${loaded.errors.length} error(s)`);
-    }
-    // `appliedRevision` moves only when the pass is recorded: readers wait on it.
-    status.update({ source: { ...status.document.source, ...source.describe(), revision: snapshot.revision } });
-    return { revision: snapshot.revision, valid: loaded.ok };
-  }
-
-  async #apply(log: Log, plan: Plan): Promise<ApplyResult> {
+  async #apply(log: Log, plan: Plan, fingerprints: ReadonlyMap<string, string>, signal: AbortSignal): Promise<ApplyResult> {
     const { metrics } = this.#o;
     for (const warning of plan.warnings) log.warn(warning.message, { code: warning.code, kind: warning.kind, name: warning.name });
     if (plan.operations.length > 0) log.info('applying plan', { operations: plan.operations.length, summary: summarise(plan) });
+    const corrected = new Set<string>();
     return applyPlan(plan, this.#o.management, {
+      signal,
       onOutcome: (o) => {
+        this.#o.onProgress?.();
         const ok = o.status !== 'failed' && o.status !== 'skipped';
         metrics.operations.inc({ type: o.operation.kind, op: o.operation.op, result: ok ? 'success' : o.status });
-        if (ok && o.operation.reason === 'drift') metrics.driftCorrections.inc({ type: o.operation.kind });
+        // One correction per entity restored (a replace is a DELETE and a CREATE of one entity).
+        const key = entityKey(o.operation);
+        if (ok && !corrected.has(key) && this.#ledger.isDriftCorrection(o.operation, fingerprints)) {
+          corrected.add(key);
+          metrics.driftCorrections.inc({ type: o.operation.kind });
+        }
         if (!ok) log.warn(`${o.operation.id} ${o.status}`, { ...errorFields(o.error) });
       },
     });
@@ -239,6 +255,7 @@ export class Reconciler {
     const full = now - this.#lastFullRead >= (this.#o.fullReadEveryMs ?? 0);
     const inUse = new Set(desired.entities.map((e) => e.kind));
     const kinds = full ? ENTITY_KINDS : ENTITY_KINDS.filter((k) => this.#seen.has(k) || inUse.has(k));
+    // `reachable` is the management connection's (client events); a failed read only says why.
     try {
       const actual = await readActual(management, kinds);
       if (full) this.#lastFullRead = now;
@@ -247,45 +264,13 @@ export class Reconciler {
         else this.#seen.delete(kind);
       }
       const { lastError: _cleared, ...router } = status.document.router;
-      status.update({ router: { ...router, reachable: true } });
+      status.update({ router });
       return actual;
     } catch (error) {
-      status.update({ router: { ...status.document.router, reachable: false, lastError: describeError(error) } });
+      status.update({ router: { ...status.document.router, lastError: describeError(error) } });
       throw error;
     }
   }
-
-  #reject(log: Log, revision: string, errors: readonly ConfigIssue[]): void {
-    // At most MAX_REPORTED_ISSUES in /status and the log line; a file with an error per entity stays readable.
-    const shown = errors.length > MAX_REPORTED_ISSUES
-      ? [
-          ...errors.slice(0, MAX_REPORTED_ISSUES),
-          { file: errors[0]?.file ?? '', path: '$', message: `and ${errors.length - MAX_REPORTED_ISSUES} more error(s)`, severity: 'error' as const },
-        ]
-      : errors;
-    this.#o.status.update({ rejected: { revision, errors: shown } });
-    if (this.#reportedRejection === revision) return;
-    this.#reportedRejection = revision;
-    this.#o.metrics.rejectedConfigs.inc();
-    log.error(`desired state rejected; ${this.#lastGood ? 'keeping the last good state' : 'nothing applied'}`, {
-      revision,
-      errors: shown.map((e) => `${e.file}${e.line !== undefined ? `:${e.line}:${e.column ?? 0}` : ''}: ${e.path}: ${e.message}`),
-    });
-  }
-
-}
-
-/** Issues of a rejected input kept in /status and logged. */
-export const MAX_REPORTED_ISSUES = 100;
-
-function isTerminal(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'terminal' in error && error.terminal === true;
-}
-
-function countByKind(state: DesiredState): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const e of state.entities) counts[e.kind] = (counts[e.kind] ?? 0) + 1;
-  return counts;
 }
 
 function summarise(plan: Plan): Record<string, number> {

@@ -7,6 +7,7 @@ import type { EntityKind } from '../../schemas/index.js';
 import type { OperationOutcome } from '../../reconcilers/apply.js';
 import type { RestartChange } from '../../reconcilers/plan-types.js';
 import type { HeldBackEntity } from '../../reconcilers/ssl-profiles.js';
+import type { SourceHealth } from '../sources/health.js';
 
 /** `held`: not applied because TLS material it needs is missing (see `lastError`). */
 export type EntitySyncState = 'synced' | 'failed' | 'pending' | 'held';
@@ -28,8 +29,16 @@ export interface PassSummary {
   readonly error?: string;
 }
 
+/** How the source's reads are going (see `sources/health.ts`), shown beside its revisions. */
+export type SourceStatus = Omit<SourceHealth, 'errors'>;
+
 export interface StatusDocument {
-  readonly source: { kind: string; location: string; revision?: string; appliedRevision?: string };
+  /**
+   * `revision`: the input last read; `appliedRevision`: the input the router was last held to
+   * (the last good state). While the source cannot be read, `up` is false and `error`, `since`
+   * and `consecutiveFailures` say why and since when; the router keeps the last good state.
+   */
+  readonly source: { kind: string; location: string; revision?: string; appliedRevision?: string } & Partial<SourceStatus>;
   readonly rejected?: { revision: string; errors: readonly ConfigIssue[] };
   /** `pid`: the router process, when the controller runs it. */
   readonly router: { url?: string; pid?: number; reachable: boolean; lastError?: string };
@@ -40,13 +49,25 @@ export interface StatusDocument {
 
 export class StatusStore {
   #doc: StatusDocument;
+  #sourceHealth: (() => SourceHealth) | undefined;
 
   constructor(source: { kind: string; location: string }, routerUrl?: string) {
     this.#doc = { source, router: { reachable: false, ...(routerUrl ? { url: routerUrl } : {}) }, entities: [] };
   }
 
+  /** The document, with the source's health as of now (its watcher reads between passes too). */
   get document(): StatusDocument {
-    return this.#doc;
+    const health = this.#sourceHealth?.();
+    if (!health) return this.#doc;
+    const { errors: _byReason, ...live } = health;
+    // Fields of an earlier health copied into the stored document (by `update`) give way to now's.
+    const { up: _u, since: _s, error: _e, consecutiveFailures: _c, lastSuccessAt: _l, lastSignalAt: _g, ...stored } = this.#doc.source;
+    return { ...this.#doc, source: { ...stored, ...live } };
+  }
+
+  /** Where the source's health is read from (the loop's reads, or the source's own report). */
+  reportSource(health: () => SourceHealth): void {
+    this.#sourceHealth = health;
   }
 
   update(change: Partial<StatusDocument>): void {
@@ -59,11 +80,16 @@ export class StatusStore {
     this.#doc = rest;
   }
 
-  /** Sync state of every desired entity after a pass, from the outcomes of its operations. */
+  /**
+   * Sync state of every desired entity after a pass, from the outcomes of its operations;
+   * `refusal(key)` names an entity the router refused in its current desired value, which stays
+   * `failed` even when this pass planned nothing for it.
+   */
   setEntities(
     desired: readonly { kind: EntityKind; name: string }[],
     outcomes: readonly OperationOutcome[],
     heldBack: readonly HeldBackEntity[] = [],
+    refusal: (key: string) => string | undefined = () => undefined,
   ): void {
     const held = new Map(heldBack.map((h) => [`${h.kind}/${h.name}`, h.reason]));
     const byEntity = new Map<string, OperationOutcome>();
@@ -79,11 +105,19 @@ export class StatusStore {
         const outcome = byEntity.get(`${kind}/${name}`);
         if (outcome?.status === 'failed') return { kind, name, state: 'failed', lastError: describeError(outcome.error) };
         if (outcome?.status === 'skipped') return { kind, name, state: 'pending', lastError: describeError(outcome.error) };
+        const refused = refusal(`${kind}/${name}`);
+        if (refused !== undefined) return { kind, name, state: 'failed', lastError: refused };
         return { kind, name, state: 'synced' };
       }),
     };
   }
 
+  /**
+   * Ready: the management connection is up, and the last pass held the router to the last good
+   * state with nothing failed, refused, held back or rejected. A source that cannot be read does
+   * not make it unready (the router serves the last good state; `/status` says `source.up:
+   * false`); an input that is invalid does (someone must fix it).
+   */
   readiness(): { ok: boolean; reason?: string } {
     const { router, lastPass } = this.#doc;
     if (!router.reachable) return { ok: false, reason: `router not reachable${router.lastError ? `: ${router.lastError}` : ''}` };

@@ -146,4 +146,24 @@ describe('WorkQueue', () => {
     expect(p.calls.map((c) => c.reasons)).toEqual([['start'], ['file'], ['resync']]);
     await q.stop();
   });
+
+  it('stop fires the signal of the pass in progress, reports it stopped, and retries nothing', async () => {
+    const outcomes: PassOutcome['result'][] = [];
+    const q = new WorkQueue(
+      (ctx) =>
+        new Promise<void>((_resolve, reject) => {
+          // A pass that ends only when told to stop, as the apply step does at its next boundary.
+          ctx.signal.addEventListener('abort', () => reject(new Error('stopped at an operation boundary')));
+        }),
+      { resyncMs: 60_000, jitter: 0, backoffBaseMs: 10, onPassEnd: (_ctx, o) => outcomes.push(o.result) },
+    );
+    q.trigger('start');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(q.busy).toBe(true);
+    await q.stop();
+    expect(q.busy).toBe(false);
+    expect(outcomes).toEqual(['stopped']);
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(outcomes).toEqual(['stopped']);
+  });
 });

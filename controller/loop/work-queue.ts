@@ -24,6 +24,8 @@ export interface PassContext {
   readonly id: number;
   /** Why the pass runs (for logs and metrics only; the pass reads the whole state regardless). */
   readonly reasons: readonly string[];
+  /** Fires when the queue stops: the pass ends at its next operation boundary. */
+  readonly signal: AbortSignal;
 }
 
 export type PassResult = { readonly requeueAfterMs?: number } | void;
@@ -45,7 +47,9 @@ export interface WorkQueueOptions {
 
 export type PassOutcome =
   | { readonly result: 'success'; readonly durationMs: number }
-  | { readonly result: 'error' | 'terminal'; readonly durationMs: number; readonly error: unknown; readonly retryInMs?: number };
+  | { readonly result: 'error' | 'terminal'; readonly durationMs: number; readonly error: unknown; readonly retryInMs?: number }
+  /** The queue stopped while the pass ran (it ended early; nothing is retried). */
+  | { readonly result: 'stopped'; readonly durationMs: number; readonly error?: unknown };
 
 export class WorkQueue {
   readonly #run: (ctx: PassContext) => Promise<PassResult>;
@@ -60,6 +64,7 @@ export class WorkQueue {
   #failures = 0;
   #passes = 0;
   #stopped = false;
+  readonly #abort = new AbortController();
 
   constructor(run: (ctx: PassContext) => Promise<PassResult>, options: WorkQueueOptions = {}) {
     this.#run = run;
@@ -89,11 +94,20 @@ export class WorkQueue {
     return this.#failures;
   }
 
-  /** Stops scheduling and waits for the pass in progress to end. */
+  /**
+   * Stops scheduling, tells the pass in progress to stop at its next operation boundary (its
+   * {@link PassContext.signal} fires) and waits for it to end.
+   */
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#clearTimer();
+    this.#abort.abort();
     await this.#running;
+  }
+
+  /** Whether a pass is running now. */
+  get busy(): boolean {
+    return this.#busy;
   }
 
   /** Waits until no pass runs and none is due right away (for tests and the demo). */
@@ -128,7 +142,7 @@ export class WorkQueue {
   }
 
   async #pass(): Promise<void> {
-    const ctx: PassContext = { id: ++this.#passes, reasons: [...this.#reasons] };
+    const ctx: PassContext = { id: ++this.#passes, reasons: [...this.#reasons], signal: this.#abort.signal };
     this.#reasons.clear();
     this.#dirty = false;
     const started = performance.now();
@@ -141,7 +155,10 @@ export class WorkQueue {
       outcome = { result: 'success', durationMs: performance.now() - started };
     } catch (error) {
       const durationMs = performance.now() - started;
-      if (error instanceof TerminalError) {
+      if (this.#stopped) {
+        next = 0;
+        outcome = { result: 'stopped', durationMs, error };
+      } else if (error instanceof TerminalError) {
         next = this.#resyncDelay();
         outcome = { result: 'terminal', durationMs, error };
       } else {

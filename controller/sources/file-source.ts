@@ -21,6 +21,7 @@ import { watch, type FSWatcher } from 'chokidar';
 import { DEFAULT_MAX_BYTES } from '../../schemas/config/index.js';
 import { CONFIG_LIMIT_SETTINGS } from '../config-limits.js';
 import { FileTooLargeError, readBounded } from '../fs/read-bounded.js';
+import { SourceHealthTracker, failureReason, type SourceHealth } from './health.js';
 import type { DesiredSource, SourceSnapshot } from './source.js';
 
 /** Delay of the second look after an event (well past chokidar's throttle window). */
@@ -46,6 +47,7 @@ export class FileSource implements DesiredSource {
   #poll: NodeJS.Timeout | undefined;
   #identity = '';
   #lastRevision: string | undefined;
+  readonly #health = new SourceHealthTracker();
 
   constructor(options: FileSourceOptions) {
     this.#file = options.file;
@@ -59,9 +61,20 @@ export class FileSource implements DesiredSource {
 
   /** Reads the whole file; throws a {@link FileReadError} naming the file when it cannot. */
   async read(): Promise<SourceSnapshot> {
-    const snapshot = await this.#load();
+    let snapshot;
+    try {
+      snapshot = await this.#load();
+    } catch (error) {
+      this.#health.failure(error instanceof Error ? error.message : String(error), failureReason(error));
+      throw error;
+    }
+    this.#health.success();
     this.#lastRevision = snapshot.revision;
     return snapshot;
+  }
+
+  health(): SourceHealth {
+    return this.#health.snapshot();
   }
 
   /**

@@ -1,4 +1,7 @@
 /** Where the desired state comes from: a watched file (kubernetes) or the Edgelet (pot). */
+import type { SourceHealth } from './health.js';
+
+export type { SourceHealth } from './health.js';
 
 export interface SourceSnapshot {
   /** The desired configuration as text (a skrouterd array file or a PoT config object). */
@@ -18,4 +21,9 @@ export interface DesiredSource {
   start(onChange: (reason: string) => void): Promise<void>;
   close(): Promise<void>;
   describe(): { kind: string; location: string };
+  /**
+   * How its reads are going, its watcher's included (see {@link SourceHealth}). Optional: for a
+   * source without it the loop reports the outcomes of its own reads.
+   */
+  health?(): SourceHealth;
 }

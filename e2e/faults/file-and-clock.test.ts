@@ -7,7 +7,7 @@ import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { revisionOf } from '../../controller/sources/file-source.js';
 import { goodText } from '../hostile/catalogue-config.js';
-import { Rig, stateOf } from '../hostile/support/rig.js';
+import { Rig, stateOf, waitFor } from '../hostile/support/rig.js';
 import { tally } from '../hostile/support/tally.js';
 import { CYCLES, cycleConfig } from './support/cycles.js';
 
@@ -19,22 +19,42 @@ afterEach(async () => {
   rig = undefined;
 });
 
+const driftCorrections = async (r: Rig): Promise<number> =>
+  [...(await (await r.get('/metrics')).text()).matchAll(/^iofog_router_drift_corrections_total\{[^}]*\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+
 describe('the config file deleted and recreated', () => {
-  it(`${CYCLES} times: the router keeps the last good state while it is gone, then takes the new one`, { timeout: Math.max(60_000, CYCLES * 2_000) }, async () => {
+  it(`${CYCLES} times: the router keeps the last good state while it is gone, drift repaired, then takes the new one`, { timeout: Math.max(60_000, CYCLES * 2_000) }, async () => {
     const r = (rig = await Rig.start({ config: goodText() }));
     await r.waitConverged(revisionOf(goodText()));
     let applied = stateOf(goodText());
     let lost = 0;
     let survived = 0;
+    let repaired = 0;
     for (let i = 0; i < CYCLES; i++) {
       const before = await r.snapshot();
       const lastPass = (await r.status()).lastPass?.id ?? 0;
       await rm(r.configFile);
-      const gone = await r.waitPassAfterChange(`cycle ${i}: the pass that finds no file`, lastPass, (s) => s.lastPass?.result === 'failed');
-      expect(gone.lastPass?.error).toContain(`cannot read ${r.configFile}`);
+      const gone = await r.waitPassAfterChange(`cycle ${i}: the pass that finds no file`, lastPass, (s) => s.source.up === false);
+      // The source's failure is reported beside the last good state, which the router keeps.
+      expect(gone.source.error).toContain(`cannot read ${r.configFile}`);
+      expect(gone.source.consecutiveFailures).toBeGreaterThanOrEqual(1);
+      expect(Date.parse(gone.source.since ?? '')).not.toBeNaN();
+      expect(gone.lastPass?.result).toBe('converged');
       expect(await r.snapshot()).toEqual(before);
       expect((await r.planAgainstRouter(applied)).operations).toEqual([]);
       expect(await r.healthy()).toBe(true);
+      expect((await r.get('/readyz')).status).toBe(200);
+      expect(await (await r.get('/metrics')).text()).toMatch(/^iofog_router_source_up 0$/m);
+
+      // Drift while the file is gone is still repaired, against the last good state, and counted.
+      const corrections = await driftCorrections(r);
+      await r.management.delete('io.skupper.router.tcpListener', 'web');
+      const afterDrift = (await r.status()).lastPass?.id ?? 0;
+      r.controller.trigger('test: drift while the file is gone');
+      await r.waitPass(`cycle ${i}: the pass that repairs drift`, afterDrift, () => true);
+      await waitFor(`cycle ${i}: web restored`, async () => ((await r.planAgainstRouter(applied)).operations.length === 0 ? true : undefined));
+      expect(await driftCorrections(r)).toBe(corrections + 1);
+      repaired++;
 
       const text = cycleConfig(i, 4);
       const revision = await r.write(text);
@@ -45,7 +65,7 @@ describe('the config file deleted and recreated', () => {
       expect(remaining.operations).toEqual([]);
       survived++;
     }
-    const figures = { cycles: CYCLES, survived, lost };
+    const figures = { cycles: CYCLES, survived, lost, repairedWhileGone: repaired };
     console.info(`config file deleted and recreated: ${JSON.stringify(figures)}`);
     tally('faults', 'config file deleted and recreated', 'cycles', JSON.stringify(figures));
     expect(lost).toBe(0);

@@ -265,6 +265,9 @@ describe(`kubernetes mode against the ${target.kind}`, () => {
     recordTiming('drift repaired at resync (RESYNC_SECONDS=1)', target.kind, performance.now() - started);
     const metrics = await (await c.get('/metrics')).text();
     expect(metrics).toMatch(/iofog_router_management_operations_total\{type="tcpListener",op="delete",result="success"\} 1/);
+    // Both repairs restore what the router lost or gained behind the controller's back.
+    expect(metrics).toMatch(/iofog_router_drift_corrections_total\{type="tcpListener"\} 1/);
+    expect(metrics).toMatch(/iofog_router_drift_corrections_total\{type="tcpConnector"\} 1/);
   });
 
   it('restarts a crashed router and converges again', async () => {

@@ -45,7 +45,7 @@ async function names(c: ControllerProcess, type: string): Promise<string[]> {
 }
 
 /** A fake Edgelet serving `config`, a profile directory, and the controller in pot mode on them. */
-async function potController(): Promise<{ c: ControllerProcess; fake: FakeEdgelet; certs: string; ports: number[] }> {
+async function potController(env: Readonly<Record<string, string>> = {}): Promise<{ c: ControllerProcess; fake: FakeEdgelet; certs: string; ports: number[] }> {
   const certs = await mkdtemp(join(tmpdir(), 'iofog-router-certs-'));
   cleanup.push(() => rm(certs, { recursive: true, force: true }));
   await projectFiles(join(certs, 'site'), TLS_FILES);
@@ -64,6 +64,7 @@ async function potController(): Promise<{ c: ControllerProcess; fake: FakeEdgele
       EDGELET_TOKEN_DIR: fake.tokenDir,
       EDGELET_POLL_SECONDS: '2',
       SSL_PROFILE_PATH: certs,
+      ...env,
     },
   });
   cleanup.push(() => c.dispose());
@@ -123,4 +124,76 @@ describe(`pot mode (Edgelet LocalAPI v1) against the ${target.kind}`, () => {
     expect(metrics).not.toMatch(/op="(create|delete)"/);
     expect(metrics).toMatch(/iofog_router_management_operations_total\{type="sslProfile",op="update",result="success"\} 1/);
   });
+
+  it('costs one config GET per 0x0C signal, and two at start-up', async () => {
+    const { c, fake, certs, ports } = await potController({ EDGELET_POLL_SECONDS: '0' });
+    // Start-up: the read before the router boots, and the refetch once the control socket is open.
+    await waitFor('the control socket', () => (fake.stats.controlOpens === 1 ? true : undefined));
+    await settle(c);
+    expect(fake.stats.configRequests).toBe(2);
+    const before = fake.stats.configRequests;
+    fake.setConfig(potConfig(certs, ports[0] ?? 0, { api: { name: 'api', host: '127.0.0.1', port: String(ports[1]), address: 'api' } }));
+    expect(fake.signal(0x0c)).toBe(1);
+    await waitFor('the api tcpListener', async () => ((await names(c, 'tcpListener')).includes('api') ? true : undefined));
+    await settle(c);
+    expect(fake.stats.configRequests - before).toBe(1);
+    expect((await c.status()).source.lastSignalAt).toBeDefined();
+  });
+
+  it('rejects an Edgelet config of any wrong JSON type like any invalid input: /readyz 503, /status names it, the router keeps the last good state', async () => {
+    const { c, fake } = await potController();
+    const good = await names(c, 'tcpListener');
+    for (const [stored, message] of [['42', /not a number/], ['true', /not a boolean/], ['null', /is null/]] as const) {
+      fake.setConfig(stored);
+      fake.signal(0x0c);
+      const rejected = await waitFor(`config ${stored} rejected`, async () => {
+        const s = await c.status();
+        return s.rejected?.errors.some((e) => message.test(e.message)) && s.lastPass?.result === 'rejected' ? s : undefined;
+      });
+      expect(rejected.source.up).toBe(true);
+      const ready = await c.get('/readyz');
+      expect(ready.status).toBe(503);
+      expect(await names(c, 'tcpListener')).toEqual(good);
+    }
+  });
+
+  it('reports Edgelet failures in /status and metrics; with the Edgelet down the router keeps the last good state and stays ready', async () => {
+    const { c, fake } = await potController();
+    fake.queueReply(500, { success: false, error: { code: 'INTERNAL', message: 'database is locked' } });
+    fake.queueReply(500, { success: false, error: { code: 'INTERNAL', message: 'database is locked' } });
+    fake.signal(0x0c);
+    const failing = await waitFor('the 500 in /status', async () => {
+      const s = await c.status();
+      return s.source.up === false && /500 INTERNAL: database is locked/.test(s.source.error ?? '') ? s : undefined;
+    });
+    expect(failing.source.consecutiveFailures).toBeGreaterThanOrEqual(1);
+    expect(Date.parse(failing.source.since ?? '')).not.toBeNaN();
+    // Retried with backoff until it succeeds.
+    await waitFor('the source back up', async () => ((await c.status()).source.up === true ? true : undefined));
+    expect((await c.status()).source.lastSuccessAt).toBeDefined();
+
+    const good = await names(c, 'tcpListener');
+    await fake.down();
+    await waitFor('the Edgelet reported down', async () => ((await c.status()).source.up === false ? true : undefined));
+    expect((await c.get('/readyz')).status).toBe(200);
+    expect((await c.status()).lastPass?.result).toBe('converged');
+    const metrics = await (await c.get('/metrics')).text();
+    expect(metrics).toMatch(/^iofog_router_source_up 0$/m);
+    expect(metrics).toMatch(/^iofog_router_source_errors_total\{reason="http"\} [1-9]/m);
+    expect(metrics).toMatch(/^iofog_router_source_errors_total\{reason="unreachable"\} [1-9]/m);
+    expect(await names(c, 'tcpListener')).toEqual(good);
+    await fake.up();
+    await waitFor('the Edgelet back up', async () => ((await c.status()).source.up === true ? true : undefined), 60_000);
+  });
 });
+
+/** Waits until no pass has run for a while (start-up and change passes are over). */
+async function settle(c: ControllerProcess): Promise<void> {
+  let last = -1;
+  for (let quiet = 0; quiet < 5; ) {
+    const id = (await c.status()).lastPass?.id ?? 0;
+    quiet = id === last ? quiet + 1 : 0;
+    last = id;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

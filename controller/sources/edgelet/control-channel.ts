@@ -58,6 +58,7 @@ export class ControlChannel {
   #socket: WebSocket | undefined;
   #wake: (() => void) | undefined;
   #opens = 0;
+  #failedDials = 0;
 
   constructor(options: ControlChannelOptions, handlers: ControlChannelHandlers = {}) {
     this.#options = {
@@ -86,6 +87,11 @@ export class ControlChannel {
   /** Sockets opened so far. */
   get opens(): number {
     return this.#opens;
+  }
+
+  /** Dials that failed so far. */
+  get failedDials(): number {
+    return this.#failedDials;
   }
 
   start(): void {
@@ -120,6 +126,7 @@ export class ControlChannel {
           this.#handlers.onClose?.({ reason });
         }
       } catch (error) {
+        this.#failedDials += 1;
         if (!this.#closed) this.#options.log.warn('edgelet control socket: dial failed', { error: describeError(error) });
       }
       if (this.#closed) break;

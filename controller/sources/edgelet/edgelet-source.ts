@@ -1,23 +1,37 @@
 /**
  * Desired state from the agent API (pot/iofog mode).
  *
- * `read()` fetches the config now; a config not stored yet (404) and an agent that cannot be
- * reached are retried a few times with backoff before `read()` gives up (the loop then retries
- * with its own backoff).
- *
  * `start()` keeps one control socket open and refetches the config when it opens (first time
  * and every reconnect: the agent never replays a signal sent while the socket was down), when
  * `0x0C` arrives (signals that arrive together or during a refetch collapse into one more
  * refetch), and every `pollIntervalMs` as a safety net. `onChange` is called only when the
- * fetched config differs from the last one seen by `read()` or a refetch.
+ * fetched config differs from the last one seen. A refetch that fails is retried with backoff
+ * (1 s → 30 s, jitter) until one succeeds.
+ *
+ * `read()` (the loop's pass) does not ask the Edgelet again what it already answered: while the
+ * control socket is open (or being dialled for the first time, which refetches when it opens)
+ * and nothing happened since the last fetch started (no signal, reconnect, socket drop or poll),
+ * a change would have been signalled, so it returns that fetch's answer; otherwise it fetches
+ * (joining a fetch in flight). So a `0x0C` costs one config GET (the pass it triggers reads the
+ * refetch's answer), and start-up two: the read before the router boots, and the refetch once
+ * the socket is open (a change between the two would otherwise go unseen, since signals are not
+ * replayed). Resync passes do not GET while the socket is up; the poll is the safety net.
+ * Before the first success `read()` retries a config not stored yet (404) or an agent not up
+ * yet a few times; after it, once, since the loop holds the router to the last good state and
+ * retries with its own backoff.
+ *
+ * A config the Edgelet serves but that cannot be used (not JSON, a number, `null`, too large) is
+ * not a failure of the source: it is returned as an unusable snapshot, which the loop rejects
+ * like any invalid input. Every fetch, the watcher's included, is counted in {@link health}.
  */
 import { Backoff } from '../../management/backoff.js';
 import { errorFields, type Log } from '../../log.js';
 import { revisionOf } from '../file-source.js';
+import { SourceHealthTracker, failureReason, type SourceHealth } from '../health.js';
 import type { DesiredSource, SourceSnapshot } from '../source.js';
 import type { AgentApi } from './agent-api.js';
 import { ControlChannel } from './control-channel.js';
-import { EdgeletError } from './errors.js';
+import { EdgeletError, describeError } from './errors.js';
 import type { FetchedConfig } from './envelope.js';
 
 export interface EdgeletSourceOptions {
@@ -27,9 +41,9 @@ export interface EdgeletSourceOptions {
   readonly pollIntervalMs?: number;
   /** Quiet time that collapses a burst of signals into one refetch. Default 100 ms. */
   readonly coalesceMs?: number;
-  /** Attempts of `read()` on 404 / unreachable / 5xx. Default 4. */
+  /** Attempts of `read()` on 404 / unreachable / 5xx, until a read first succeeds. Default 4. */
   readonly readAttempts?: number;
-  /** First delay between those attempts. Default 1 s (doubling, capped at 30 s). */
+  /** First delay between those attempts, and between retries of a failed refetch. Default 1 s (doubling, capped at 30 s, jitter 0.2). */
   readonly readRetryInitialMs?: number;
   readonly readRetryMaxMs?: number;
   /** Control socket timings; see {@link ControlChannel}. Defaults 1 s → 30 s, ping 20 s, pong 10 s. */
@@ -45,7 +59,7 @@ export interface EdgeletSourceOptions {
 }
 
 /** Why `onChange` was called. */
-export type EdgeletChangeReason = 'edgelet-connected' | 'edgelet-reconnected' | 'edgelet-signal' | 'edgelet-poll';
+export type EdgeletChangeReason = 'edgelet-connected' | 'edgelet-reconnected' | 'edgelet-disconnected' | 'edgelet-signal' | 'edgelet-poll';
 
 export class EdgeletSource implements DesiredSource {
   readonly #api: AgentApi;
@@ -62,11 +76,32 @@ export class EdgeletSource implements DesiredSource {
   readonly #abort = new AbortController();
   #closed = false;
   #refetches = 0;
+  readonly #health = new SourceHealthTracker();
+  /** Bumped by whatever may mean the config changed (signal, socket open, poll). */
+  #epoch = 0;
+  /** The last answer the Edgelet gave (usable or not) and the epoch its fetch started in. */
+  #cached: { readonly snapshot: SourceSnapshot; readonly epoch: number } | undefined;
+  #inFlight: { readonly promise: Promise<SourceSnapshot>; readonly epoch: number } | undefined;
+  #everRead = false;
+  readonly #retry: Backoff;
+  #retryTimer: NodeJS.Timeout | undefined;
 
   constructor(options: EdgeletSourceOptions) {
     this.#api = options.api;
     this.#log = options.log.child({ source: `edgelet-${options.api.version}` });
     this.#options = options;
+    this.#retry = this.#backoff();
+  }
+
+  health(): SourceHealth {
+    return this.#health.snapshot();
+  }
+
+  #backoff(): Backoff {
+    return new Backoff(
+      { initialDelayMs: this.#options.readRetryInitialMs ?? 1_000, maxDelayMs: this.#options.readRetryMaxMs ?? 30_000, jitter: 0.2 },
+      this.#options.random,
+    );
   }
 
   describe(): { kind: string; location: string } {
@@ -83,14 +118,13 @@ export class EdgeletSource implements DesiredSource {
   }
 
   async read(): Promise<SourceSnapshot> {
-    const attempts = Math.max(1, this.#options.readAttempts ?? 4);
-    const backoff = new Backoff(
-      { initialDelayMs: this.#options.readRetryInitialMs ?? 1_000, maxDelayMs: this.#options.readRetryMaxMs ?? 30_000, jitter: 0.2 },
-      this.#options.random,
-    );
+    const cached = this.#cached;
+    if (cached && cached.epoch === this.#epoch && this.#signalsCovered()) return cached.snapshot;
+    const attempts = this.#everRead ? 1 : Math.max(1, this.#options.readAttempts ?? 4);
+    const backoff = this.#backoff();
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return this.#remember(await this.#api.fetchConfig(this.#abort.signal));
+        return await this.#fetch();
       } catch (error) {
         if (this.#closed || attempt >= attempts || !(error instanceof EdgeletError) || !error.transient) throw error;
         const delay = backoff.next();
@@ -112,7 +146,13 @@ export class EdgeletSource implements DesiredSource {
       },
       {
         onOpen: ({ reconnect }) => this.#requestRefetch(reconnect ? 'edgelet-reconnected' : 'edgelet-connected', 0),
-        onSignal: () => this.#requestRefetch('edgelet-signal', this.#options.coalesceMs ?? 100),
+        // Is the agent gone or only the socket? A fetch says, and /status shows it at once (a
+        // failed one is retried with backoff until the agent answers again).
+        onClose: () => this.#requestRefetch('edgelet-disconnected', 0),
+        onSignal: () => {
+          this.#health.signal();
+          this.#requestRefetch('edgelet-signal', this.#options.coalesceMs ?? 100);
+        },
         onResourceSignal: () => {
           this.#log.info('edgelet: resource limits changed (0x0F)');
           this.#options.onResourceSignal?.();
@@ -130,20 +170,63 @@ export class EdgeletSource implements DesiredSource {
     this.#abort.abort();
     clearInterval(this.#pollTimer);
     clearTimeout(this.#coalesceTimer);
+    clearTimeout(this.#retryTimer);
     for (const wake of this.#sleepers) wake();
     await this.#channel?.close();
     await this.#refetching;
   }
 
-  #remember(fetched: FetchedConfig): SourceSnapshot {
-    const revision = revisionOf(fetched.text);
-    this.#lastRevision = revision;
-    return { text: fetched.text, file: fetched.url, revision };
+  /**
+   * Whether a change of the config would reach us as a signal (the socket is open) or as the
+   * refetch of the first open (the first dial is under way and has not failed).
+   */
+  #signalsCovered(): boolean {
+    const channel = this.#channel;
+    return channel !== undefined && (channel.connected || (channel.opens === 0 && channel.failedDials === 0));
+  }
+
+  /** One config GET (or the one in flight, when nothing happened since it started). */
+  #fetch(): Promise<SourceSnapshot> {
+    const epoch = this.#epoch;
+    if (this.#inFlight?.epoch === epoch) return this.#inFlight.promise;
+    const promise = this.#api.fetchConfig(this.#abort.signal).then(
+      (fetched) => this.#remember(this.#usable(fetched), epoch),
+      (error: unknown) => {
+        // A config the Edgelet serves but that cannot be used is the input's fault, not the source's.
+        if (error instanceof EdgeletError && (error.kind === 'invalid-config' || error.kind === 'too-large')) {
+          return this.#remember({ text: '', file: error.url ?? this.#api.configUrl, revision: revisionOf(`unusable:${error.message}`), unusable: error.message }, epoch);
+        }
+        if (!this.#closed) this.#health.failure(describeError(error), failureReason(error));
+        throw error;
+      },
+    );
+    const entry = { promise, epoch };
+    this.#inFlight = entry;
+    const clear = () => {
+      if (this.#inFlight === entry) this.#inFlight = undefined;
+    };
+    promise.then(clear, clear);
+    return promise;
+  }
+
+  #usable(fetched: FetchedConfig): SourceSnapshot {
+    return { text: fetched.text, file: fetched.url, revision: revisionOf(fetched.text) };
+  }
+
+  #remember(snapshot: SourceSnapshot, epoch: number): SourceSnapshot {
+    this.#health.success();
+    this.#everRead = true;
+    this.#lastRevision = snapshot.revision;
+    this.#cached = { snapshot, epoch };
+    return snapshot;
   }
 
   /** Schedules one refetch; requests during the wait or during a refetch collapse into one. */
   #requestRefetch(reason: EdgeletChangeReason, delayMs: number): void {
     if (this.#closed) return;
+    this.#epoch += 1;
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
     if (this.#pending === undefined || reason !== 'edgelet-poll') this.#pending = reason;
     if (this.#refetching || this.#coalesceTimer) return;
     this.#coalesceTimer = setTimeout(() => {
@@ -161,26 +244,28 @@ export class EdgeletSource implements DesiredSource {
     this.#pending = undefined;
     const before = this.#lastRevision;
     try {
-      const snapshot = this.#remember(await this.#api.fetchConfig(this.#abort.signal));
+      // A pass may have fetched since the request (its read made or joined the fetch).
+      const cached = this.#cached;
+      const snapshot = cached?.epoch === this.#epoch ? cached.snapshot : await this.#fetch();
+      this.#retry.reset();
+      // An unusable config is a change too, once: the pass reports it.
       const changed = snapshot.revision !== before && !this.#closed;
       if (changed) {
-        this.#log.info('edgelet config changed', { reason, revision: snapshot.revision });
+        this.#log.info('edgelet config changed', { reason, revision: snapshot.revision, ...(snapshot.unusable ? { unusable: snapshot.unusable } : {}) });
         this.#onChange?.(reason);
       }
       this.#options.onRefetched?.({ reason, changed });
     } catch (error) {
       if (this.#closed) return;
       this.#options.onRefetched?.({ reason, changed: false, error });
-      this.#log.warn('edgelet config refetch failed', { reason, ...errorFields(error) });
-      // A config that cannot be used is worth a pass, once, so that the pass reports it; an
-      // agent that is down is not (the pass would fail the same way, the poll keeps looking).
-      if (error instanceof EdgeletError && error.terminal) {
-        const key = `invalid:${revisionOf(error.message)}`;
-        if (key !== this.#lastRevision) {
-          this.#lastRevision = key;
-          this.#onChange?.(reason);
-        }
-      }
+      // Retried until it succeeds: a signal's change must not wait for the next poll. An agent
+      // that is down is not a change (no pass); /status shows it through health().
+      const retryInMs = this.#retry.next();
+      this.#log.warn('edgelet config refetch failed; retrying', { reason, retryInMs, ...errorFields(error) });
+      this.#retryTimer = setTimeout(() => {
+        this.#retryTimer = undefined;
+        this.#requestRefetch(reason, 0);
+      }, retryInMs);
     }
   }
 

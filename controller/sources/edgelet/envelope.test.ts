@@ -37,7 +37,10 @@ describe('v1 envelope', () => {
   it.each([
     [{ success: true, data: { config: '{"a":' } }, /edgelet config: field "config" is not JSON: .*\(https:/, 'invalid-config'],
     [{ success: true, data: { config: '42' } }, /field "config" is a JSON string holding a number, not an object/, 'invalid-config'],
-    [{ success: true, data: { config: 7 } }, /field "config" must be an object or a JSON string, not a number/, 'envelope'],
+    [{ success: true, data: { config: 7 } }, /field "config" must be an object or a JSON string, not a number/, 'invalid-config'],
+    [{ success: true, data: { config: true } }, /field "config" must be an object or a JSON string, not a boolean/, 'invalid-config'],
+    [{ success: true, data: { config: null } }, /field "config" is null, not an object/, 'invalid-config'],
+    [{ success: true, data: { config: 'null' } }, /field "config" is a JSON string holding null, not an object/, 'invalid-config'],
     [{ success: true, data: {} }, /the reply has no field "config"/, 'envelope'],
     [{ success: true, data: 'x' }, /field "data" must be an object, not a string/, 'envelope'],
     [{ success: true, data: { config: '  ' } }, /field "config" is empty/, 'not-found'],

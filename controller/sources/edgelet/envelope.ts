@@ -74,7 +74,9 @@ export function replyError(what: string, reply: HttpReply, body: unknown): Edgel
 export function configText(value: unknown, url: string): string {
   const fail = (message: string, kind: EdgeletErrorKind = 'envelope') =>
     new EdgeletError(`edgelet config: ${message} (${url})`, { kind, url });
-  if (value === undefined || value === null) throw fail('the reply has no field "config"');
+  if (value === undefined) throw fail('the reply has no field "config"');
+  // From here on the Edgelet served a config: one that cannot be used is invalid input, whatever its type.
+  if (value === null) throw fail('field "config" is null, not an object', 'invalid-config');
   if (typeof value === 'string') {
     if (value.trim().length === 0) throw fail('field "config" is empty', 'not-found');
     const parsed = parseJson(value);
@@ -85,7 +87,7 @@ export function configText(value: unknown, url: string): string {
     return value;
   }
   if (typeof value === 'object') return JSON.stringify(value, null, 2);
-  throw fail(`field "config" must be an object or a JSON string, not ${typeName(value)}`);
+  throw fail(`field "config" must be an object or a JSON string, not ${typeName(value)}`, 'invalid-config');
 }
 
 function parseBody(what: string, reply: HttpReply): unknown {
