@@ -21,7 +21,7 @@ describe('iofog-router CLI', () => {
     const f = fakeIo();
     expect(await main(['--help'], f.io)).toBe(0);
     expect(f.out()).toMatch(/run +keep a skupper-router .*\(the default command\)/);
-    for (const command of ['run', 'demo', 'validate', 'plan']) {
+    for (const command of ['run', 'demo', 'validate', 'plan', 'status']) {
       const h = fakeIo();
       expect(await main([command, '--help'], h.io), command).toBe(0);
       expect(h.out(), command).toContain(`Usage: iofog-router ${command}`);
@@ -32,6 +32,12 @@ describe('iofog-router CLI', () => {
     const f = fakeIo();
     expect(await main(['--version'], f.io)).toBe(0);
     expect(f.out()).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it('dispatches status, which exits 69 when no controller answers', async () => {
+    const f = fakeIo();
+    expect(await main(['status', '--url', 'http://127.0.0.1:1', '--timeout-ms', '2000'], f.io)).toBe(69);
+    expect(f.err()).toContain('iofog-router status: cannot read http://127.0.0.1:1/status');
   });
 
   it('dispatches to a command with its arguments', async () => {

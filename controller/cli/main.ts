@@ -32,6 +32,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'show the operations that turn one config into another (exit 1 when there are changes)',
     load: async () => (await import('./commands/plan.js')).planCommand,
   },
+  status: {
+    summary: "show a running controller's /status: convergence, links, certificates (exit 1 when not converged or a link is down)",
+    load: async () => (await import('./commands/status.js')).statusCommand,
+  },
 };
 
 function usage(): string {
@@ -45,7 +49,7 @@ function usage(): string {
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
     '',
     "Run 'iofog-router <command> --help' for a command's options.",
-    `Exit codes: ${EXIT.ok} ok, ${EXIT.changes} plan has changes (run: router did not stop cleanly; demo: a step failed), ${EXIT.invalid} invalid input, ${EXIT.usage} bad usage, ${EXIT.unavailable} router unavailable, ${EXIT.internal} internal error, ${EXIT.config} invalid settings.`,
+    `Exit codes: ${EXIT.ok} ok, ${EXIT.changes} plan has changes (run: router did not stop cleanly; demo: a step failed; status: not converged or a link down), ${EXIT.invalid} invalid input, ${EXIT.usage} bad usage, ${EXIT.unavailable} router (status: controller) unavailable, ${EXIT.internal} internal error, ${EXIT.config} invalid settings.`,
     '',
   ].join('\n');
 }

@@ -5,6 +5,7 @@ import { loadConfig } from '../../schemas/config/index.js';
 import { PLANS, parseSections } from './plan.js';
 import { channelTables, renderTables, table, verdicts, type BenchReport, type TargetResult } from './report.js';
 import type { ChannelResult } from './channel.js';
+import type { ColdStartResult } from './cold-start.js';
 import { median, percentile, ratio, slope, summarize } from './stats.js';
 import { niceStep, renderLineChart } from './svg.js';
 import type { LatencyResult } from './latency.js';
@@ -86,7 +87,7 @@ function latencyResult(entities: number, queries: number): LatencyResult {
   };
 }
 
-const target = (over: Partial<TargetResult>): TargetResult => ({ target: { kind: 'simulator', description: 'sim' }, errors: [], ...over });
+const target = (over: Partial<TargetResult>): TargetResult => ({ target: { kind: 'simulator', description: 'sim' }, errors: [], notes: [], ...over });
 
 describe('verdicts and tables', () => {
   it('a pass meets the QUERY target only with one QUERY per kind present', () => {
@@ -126,6 +127,37 @@ describe('verdicts and tables', () => {
     expect(text).toContain('**Convergence latency**');
     expect(text).toContain('| simulator | 10       | no-op resync');
     expect(text).toContain('- simulator: cold: boom');
+  });
+
+  it('reports cold start as a ratio to the router booting the same file alone, naming the router of every row and what it did not run', () => {
+    const coldStart: ColdStartResult = {
+      entities: 4_000,
+      runs: 3,
+      healthyMs: 300,
+      connectedMs: 24_000,
+      convergedMs: 25_000,
+      firstPassMs: 900,
+      routerBootMs: 20_000,
+      vsRouterBoot: 1.25,
+      managementWrites: 0,
+      viaManagement: { creates: 4_000, routerStartMs: 250, createMs: 30_000, ms: 30_250, failed: 0 },
+      viaManagementVsBoot: 1.21,
+    };
+    const real: TargetResult = { ...target({ coldStart, notes: ['memory, 10,000 entities: simulator only'] }), target: { kind: 'binary', description: 'real router: skrouterd' } };
+    const report: BenchReport = {
+      date: '2026-01-01T00:00:00Z',
+      mode: 'full',
+      sections: ['cold', 'memory'],
+      machine: { node: 'v20.20.2', cpu: 'AMD EPYC', nproc: 2, memoryGb: 24, os: 'Linux', loadAverage: 1 },
+      durationS: 100,
+      targets: [real],
+    };
+    const text = renderTables(report).replace(/ +/g, ' ');
+    expect(text).toContain('| real skrouterd | 4,000 | 3 | 300 | 24,000 | 25,000 | 20,000 | 1.25× | 0 | 30,250 | 30,000 | 1.2× |');
+    expect(text).toContain('- real skrouterd: memory, 10,000 entities: simulator only');
+    const [cold] = verdicts(real);
+    expect(cold).toMatchObject({ target: 'real skrouterd', met: true });
+    expect(cold?.measured).toContain("1.3× the router's own boot (20,000 ms)");
   });
 });
 
@@ -192,7 +224,7 @@ describe('channel tables', () => {
     expect(creds).toContain('**Management channel credentials**');
     expect(creds?.split('\n').filter((l) => l.startsWith('| 12.3 | 20 | 4.2 | 5.0 | 30.0 | 4.5 | 5 | 1.3 MB | 512.0 KB |'))).toHaveLength(1);
     expect(connect).toContain('| simulator | on | 30 | 10.0 | 15.0 | 25.0 | 37.5 | 2.50× | 2.50× |');
-    expect(connect).toContain('| container | off | 30 | 8.0 |');
+    expect(connect).toContain('| real skrouterd (container) | off | 30 | 8.0 |');
     expect(tput).toContain('| simulator | on | 2,000 | 2 | creates | 300 | 291 | 97 % |');
     expect(tput).toContain('| simulator | off | 2,000 | 3 | creates | 9,000 | 6,000 | 67 % |');
     expect(tput).toContain('| simulator | off | 2,000 | 3 | deletes | 10,000 | – | – |');

@@ -61,8 +61,11 @@ export class ControllerCli {
     return pid;
   }
 
-  /** Starts the CLI on `config` (a skrouterd array file's text) and waits for the first converged pass. */
-  static async start(target: BenchTarget, config: string, env: Record<string, string> = {}): Promise<{ cli: ControllerCli; start: CliStart }> {
+  /**
+   * Starts the CLI on `config` (a skrouterd array file's text) and waits for the first converged
+   * pass, up to `deadlineMs` (give it the router's predicted boot with a margin: `router-costs.ts`).
+   */
+  static async start(target: BenchTarget, config: string, deadlineMs: number, env: Record<string, string> = {}): Promise<{ cli: ControllerCli; start: CliStart }> {
     const dir = await mkdtemp(join(tmpdir(), 'iofog-router-bench-cli-'));
     const [managementPort, httpPort] = [await freePort(), await freePort()];
     await writeFile(join(dir, 'skrouterd.json'), config);
@@ -87,9 +90,9 @@ export class ControllerCli {
     try {
       let healthyAt: number | undefined;
       let status: StatusDocument | undefined;
-      for (const deadline = t0 + 180_000; ; ) {
+      for (const deadline = t0 + deadlineMs; ; ) {
         if (child.exitCode !== null) throw new Error(`controller exited with ${child.exitCode} during start-up`);
-        if (performance.now() > deadline) throw new Error('controller did not converge within 180 s');
+        if (performance.now() > deadline) throw new Error(`controller on ${target.description} did not converge within ${(deadlineMs / 1000).toFixed(0)} s`);
         try {
           if (healthyAt === undefined) {
             if ((await cli.#get('/healthz')).ok) healthyAt = performance.now();

@@ -3,7 +3,7 @@
  * SKROUTERD_BIN or a container engine is present, against a real router too.
  *
  *   node dist-bench/e2e/bench/main.js [--quick] [--sections latency,throughput,cold,memory,channel]
- *                                     [--no-real] [--out DIR]
+ *                                     [--no-real] [--real-boot-budget SECONDS] [--out DIR]
  *
  * Sections: `latency` (1. convergence latency and 2. operations per pass), `throughput`
  * (3. apply throughput), `cold` (4. cold start), `memory` (5. RSS and leak check), `channel`
@@ -11,6 +11,11 @@
  * listener). Prints the
  * tables, writes DIR/bench.json and DIR/bench-latency.svg (DIR defaults to e2e/results).
  * Timings are reported, never asserted; the exit status is 1 only when a section failed to run.
+ *
+ * Every section runs on each router, and every row names the router that produced it. Time limits
+ * come from the router's predicted costs (`router-costs.ts`); a size a real router is predicted
+ * to need more than `--real-boot-budget` seconds (default 120) to boot runs on the simulator only,
+ * and the output says so.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
@@ -27,20 +32,24 @@ import { simulatorTarget, type BenchTarget } from './router-process.js';
 import { renderLineChart } from './svg.js';
 import { measureThroughput } from './throughput.js';
 import { PLANS, SECTIONS, parseSections, type RunPlan, type Section } from './plan.js';
+import { DEFAULT_REAL_BOOT_BUDGET_S, runsOn, simulatorOnlyNote } from './router-costs.js';
 
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     sections: { type: 'string' },
     'no-real': { type: 'boolean', default: false },
+    'real-boot-budget': { type: 'string', default: String(DEFAULT_REAL_BOOT_BUDGET_S) },
     out: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (values.help) {
-  process.stdout.write(`usage: node dist-bench/e2e/bench/main.js [--quick] [--sections ${SECTIONS.join(',')}] [--no-real] [--out DIR]\n`);
+  process.stdout.write(`usage: node dist-bench/e2e/bench/main.js [--quick] [--sections ${SECTIONS.join(',')}] [--no-real] [--real-boot-budget SECONDS] [--out DIR]\n`);
   process.exit(0);
 }
+const budgetS = Number(values['real-boot-budget']);
+if (!(budgetS > 0)) throw new RangeError(`--real-boot-budget must be a number of seconds > 0, got ${values['real-boot-budget']}`);
 
 const sections = parseSections(values.sections);
 const plan: RunPlan = values.quick ? PLANS.quick : PLANS.full;
@@ -60,7 +69,7 @@ function machine(): Machine {
 
 async function section(result: TargetResult, name: Section, run: () => Promise<void>): Promise<void> {
   if (!sections.includes(name)) return;
-  process.stderr.write(`${result.target.kind}: ${name}\n`);
+  process.stderr.write(`${result.target.description}: ${name}\n`);
   try {
     await run();
   } catch (error) {
@@ -72,25 +81,33 @@ async function section(result: TargetResult, name: Section, run: () => Promise<v
 
 /** `first`: the first target also measures what does not depend on a router (credentials). */
 async function runTarget(target: BenchTarget, noLatency: BenchTarget | undefined, first: boolean): Promise<TargetResult> {
-  const result: TargetResult = { target: { kind: target.kind, description: target.description }, errors: [] };
+  const result: TargetResult = { target: { kind: target.kind, description: target.description }, errors: [], notes: [] };
+  /** Whether this target runs `entities` in `name`; when not, the note says so. */
+  const runs = (name: Section, entities: number): boolean => {
+    if (runsOn(target, entities, budgetS)) return true;
+    if (sections.includes(name)) result.notes.push(simulatorOnlyNote(name, entities, budgetS));
+    return false;
+  };
   await section(result, 'latency', async () => {
     result.latency = [];
-    for (const n of plan.latency.sizes) result.latency.push(await measureLatency(target, n, plan.latency, progress));
+    for (const n of plan.latency.sizes.filter((n) => runs('latency', n))) result.latency.push(await measureLatency(target, n, plan.latency, progress));
   });
   await section(result, 'throughput', async () => {
     result.throughput = [await measureThroughput(target, plan.throughput.entities, plan.throughput.runs, 'on', progress)];
     if (noLatency) result.throughput.push(await measureThroughput(noLatency, plan.throughput.entities, plan.throughput.offRuns, 'off', progress));
   });
   await section(result, 'cold', async () => {
-    result.coldStart = await measureColdStart(target, plan.cold.entities, plan.cold.runs, true, progress);
+    if (runs('cold', plan.cold.entities)) result.coldStart = await measureColdStart(target, plan.cold.entities, plan.cold.runs, true, progress);
   });
   await section(result, 'memory', async () => {
     const memory: NonNullable<TargetResult['memory']> = {};
     result.memory = memory;
     memory.idle = await measureRss(target, plan.memory.idleEntities, plan.memory.settleMs);
     progress(`RSS idle: ${memory.idle.rssMb.toFixed(1)} MB`);
-    memory.large = await measureRss(target, plan.memory.largeEntities, plan.memory.settleMs);
-    progress(`RSS ${memory.large.entities} entities: ${memory.large.rssMb.toFixed(1)} MB`);
+    if (runs('memory', plan.memory.largeEntities)) {
+      memory.large = await measureRss(target, plan.memory.largeEntities, plan.memory.settleMs);
+      progress(`RSS ${memory.large.entities} entities: ${memory.large.rssMb.toFixed(1)} MB`);
+    }
     memory.leak = await measureLeak(target, plan.memory.leakEntities, plan.memory.leakPasses);
     progress(`leak check: heap ${(memory.leak.heapGrowthMb * 1024).toFixed(0)} KB over ${memory.leak.passes} passes`);
   });

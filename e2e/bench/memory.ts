@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ControllerCli } from './controller-cli.js';
+import { convergeDeadlineMs } from './router-costs.js';
 import { RouterProcess, type BenchTarget } from './router-process.js';
 import { median, slope } from './stats.js';
 import { desiredState, desiredText } from './workload.js';
@@ -41,7 +42,7 @@ export interface MemoryResult {
 }
 
 export async function measureRss(target: BenchTarget, entities: number, settleMs: number): Promise<RssResult> {
-  const { cli } = await ControllerCli.start(target, desiredText(entities), { RESYNC_SECONDS: '1' });
+  const { cli } = await ControllerCli.start(target, desiredText(entities), convergeDeadlineMs(entities), { RESYNC_SECONDS: '1' });
   try {
     await new Promise((r) => setTimeout(r, settleMs));
     const samples: { rssMb: number; anonMb: number }[] = [];

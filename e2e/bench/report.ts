@@ -27,6 +27,13 @@ export interface TargetResult {
   memory?: { idle?: RssResult; large?: RssResult; leak?: LeakResult };
   channel?: ChannelResult;
   readonly errors: string[];
+  /** What this router did not run, and why (sizes run on the simulator only). */
+  readonly notes: string[];
+}
+
+/** Which router produced a row: every figure says it. */
+export function routerLabel(kind: string): string {
+  return kind === 'simulator' ? 'simulator' : kind === 'container' ? 'real skrouterd (container)' : 'real skrouterd';
 }
 
 export interface BenchReport {
@@ -56,7 +63,7 @@ const pct = (n: number): string => (Number.isFinite(n) ? `${Math.round(n * 100)}
 
 export function verdicts(r: TargetResult): Verdict[] {
   const out: Verdict[] = [];
-  const t = r.target.kind;
+  const t = routerLabel(r.target.kind);
   for (const l of r.latency ?? []) {
     out.push({
       target: t,
@@ -84,7 +91,7 @@ export function verdicts(r: TargetResult): Verdict[] {
     out.push({
       target: t,
       goal: `cold start ${f0(r.coldStart.entities)}: 0 management writes`,
-      measured: `${r.coldStart.managementWrites} writes, converged in ${f0(r.coldStart.convergedMs)} ms`,
+      measured: `${r.coldStart.managementWrites} writes, converged in ${f0(r.coldStart.convergedMs)} ms = ${f1(r.coldStart.vsRouterBoot)}× the router's own boot (${f0(r.coldStart.routerBootMs)} ms)`,
       met: r.coldStart.managementWrites === 0,
     });
   }
@@ -130,7 +137,7 @@ export function machineLine(m: Machine): string {
 export function renderTables(report: BenchReport): string {
   const parts: string[] = [];
   const targets = report.targets;
-  const latency = targets.flatMap((t) => (t.latency ?? []).map((l) => ({ t: t.target.kind, l })));
+  const latency = targets.flatMap((t) => (t.latency ?? []).map((l) => ({ t: routerLabel(t.target.kind), l })));
   if (latency.length > 0) {
     parts.push(
       '**Convergence latency** of a one-entity change, ms (write of the file → last operation acknowledged; phases are p50)\n\n' +
@@ -151,7 +158,7 @@ export function renderTables(report: BenchReport): string {
         ),
     );
   }
-  const tput = targets.flatMap((t) => (t.throughput ?? []).map((x) => ({ t: t.target.kind, x })));
+  const tput = targets.flatMap((t) => (t.throughput ?? []).map((x) => ({ t: routerLabel(t.target.kind), x })));
   if (tput.length > 0) {
     parts.push(
       '**Apply throughput**, operations/s (best of the runs; limit = minimal client, all requests at once)\n\n' +
@@ -166,12 +173,13 @@ export function renderTables(report: BenchReport): string {
         ),
     );
   }
-  const cold = targets.flatMap((t) => (t.coldStart ? [{ t: t.target.kind, c: t.coldStart }] : []));
+  const cold = targets.flatMap((t) => (t.coldStart ? [{ t: routerLabel(t.target.kind), c: t.coldStart }] : []));
   if (cold.length > 0) {
     parts.push(
-      '**Cold start**, ms from process start (median of runs), the router booting from the file\n\n' +
+      '**Cold start**, ms from process start (median of runs), the router booting from the file; ' +
+        "router alone = the same boot file without the controller (spawn → management answers), the router's loading being the limit\n\n" +
         table(
-          ['router', 'entities', 'runs', 'HTTP up', 'router answers', 'converged', 'mgmt writes', 'over mgmt instead', 'of which CREATEs', 'ratio'],
+          ['router', 'entities', 'runs', 'HTTP up', 'router answers', 'converged', 'router alone', 'converged / router alone', 'mgmt writes', 'over mgmt instead', 'of which CREATEs', 'over mgmt / converged'],
           cold.map(({ t, c }) => [
             t,
             f0(c.entities),
@@ -179,6 +187,8 @@ export function renderTables(report: BenchReport): string {
             f0(c.healthyMs),
             f0(c.connectedMs),
             f0(c.convergedMs),
+            f0(c.routerBootMs),
+            times(c.vsRouterBoot),
             String(c.managementWrites),
             c.viaManagement ? f0(c.viaManagement.ms) : '–',
             c.viaManagement ? f0(c.viaManagement.createMs) : '–',
@@ -192,8 +202,10 @@ export function renderTables(report: BenchReport): string {
   if (verdictRows.length > 0) {
     parts.push('**Targets**\n\n' + table(['router', 'target', 'measured', 'met'], verdictRows.map((v) => [v.target, v.goal, v.measured, v.met ? 'yes' : '**no**'])));
   }
-  const errors = targets.flatMap((t) => t.errors.map((e) => `- ${t.target.kind}: ${e}`));
+  const errors = targets.flatMap((t) => t.errors.map((e) => `- ${routerLabel(t.target.kind)}: ${e}`));
   if (errors.length > 0) parts.push(`**Errors**\n\n${errors.join('\n')}`);
+  const notes = targets.flatMap((t) => t.notes.map((n) => `- ${routerLabel(t.target.kind)}: ${n}`));
+  if (notes.length > 0) parts.push(`**Not run**\n\n${notes.join('\n')}`);
   return `${machineLine(report.machine)}; ${report.mode} run, ${f0(report.durationS)} s\n\n${parts.join('\n\n')}\n`;
 }
 
@@ -219,7 +231,7 @@ export function channelTables(targets: readonly TargetResult[]): string[] {
         ),
     );
   }
-  const connect = targets.flatMap((t) => (t.channel?.connect ?? []).map((x) => ({ t: t.target.kind, x })));
+  const connect = targets.flatMap((t) => (t.channel?.connect ?? []).map((x) => ({ t: routerLabel(t.target.kind), x })));
   if (connect.length > 0) {
     parts.push(
       '**Management channel connect**, ms from `new ManagementClient` to the first answered QUERY, a fresh client each time ' +
@@ -230,7 +242,7 @@ export function channelTables(targets: readonly TargetResult[]): string[] {
         ),
     );
   }
-  const tput = targets.flatMap((t) => (t.channel?.throughput ?? []).map((x) => ({ t: t.target.kind, x })));
+  const tput = targets.flatMap((t) => (t.channel?.throughput ?? []).map((x) => ({ t: routerLabel(t.target.kind), x })));
   if (tput.length > 0) {
     parts.push(
       "**Management channel apply throughput**, operations/s of the controller's client (`applyPlan`, best of the runs)\n\n" +
@@ -258,7 +270,7 @@ export function latencyChart(report: BenchReport): ChartSpec {
     const l = t.latency ?? [];
     if (l.length === 0) continue;
     const color = (): string => COLORS[c++ % COLORS.length] ?? '#000';
-    const k = t.target.kind;
+    const k = routerLabel(t.target.kind);
     const total = color();
     series.push({ label: `${k} p50`, color: total, points: l.map((x) => ({ x: x.entities, y: x.totalMs.p50 })) });
     series.push({ label: `${k} p95`, color: total, dashed: true, points: l.map((x) => ({ x: x.entities, y: x.totalMs.p95 })) });

@@ -17,6 +17,7 @@ import { freePort } from '../../controller/net/free-port.js';
 import { bootConfig } from '../../controller/router/boot-file.js';
 import { anonymousListener, openManagementChannel, type ManagementChannel } from '../../controller/router/management-channel.js';
 import type { DesiredState } from '../../schemas/index.js';
+import { startTimeoutMs } from './router-costs.js';
 
 export interface BenchTarget {
   readonly kind: 'simulator' | 'binary' | 'container';
@@ -45,7 +46,7 @@ export async function simulatorTarget(dir: string, latency = true): Promise<Benc
 export type ChannelAuth = 'none' | 'mtls';
 
 export interface RouterStartOptions {
-  /** How long to wait until management answers. Default 120,000 ms. */
+  /** How long to wait until management answers. Default: the predicted boot of the state with its margin (`router-costs.ts`). */
   readonly timeoutMs?: number;
   /**
    * `none` (default): the anonymous loopback listener (`MGMT_AUTH=none`); `mtls`: the product's
@@ -68,6 +69,8 @@ export class RouterProcess {
   readonly #exited: Promise<void>;
   readonly #closeChannel: () => Promise<void>;
   readonly output: string[] = [];
+  /** Spawn → first answered management request (the router's own boot of its file), ms. */
+  bootMs = Number.NaN;
 
   private constructor(dir: string, child: ChildProcess, auth: ChannelAuth, channel: Pick<ManagementChannel, 'url' | 'tls' | 'close'>) {
     this.url = channel.url;
@@ -95,7 +98,7 @@ export class RouterProcess {
 
   /** Boots `target` from `state` and waits until management answers (up to `timeoutMs`). */
   static async start(target: BenchTarget, state: DesiredState, options: RouterStartOptions = {}): Promise<RouterProcess> {
-    const { timeoutMs = 120_000, auth = 'none' } = options;
+    const { timeoutMs = startTimeoutMs(state), auth = 'none' } = options;
     const dir = await mkdtemp(join(tmpdir(), 'iofog-router-bench-router-'));
     const port = await freePort();
     const boot = join(dir, 'boot.json');
@@ -110,21 +113,26 @@ export class RouterProcess {
       await rm(dir, { recursive: true, force: true });
       throw error;
     }
+    const spawnedAt = performance.now();
     const child = spawn(target.bin, ['-c', boot], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...target.env } });
     const router = new RouterProcess(dir, child, auth, channel);
-    const probe = new ManagementClient({ ...router.clientOptions, timeoutMs, connectTimeoutMs: 2_000, reconnectInitialDelayMs: 100, reconnectMaxDelayMs: 250 });
+    let probe: ManagementClient | undefined;
     try {
+      // Retries every ≤ 100 ms, so that bootMs is the router's own boot to about 0.1 s.
+      probe = new ManagementClient({ ...router.clientOptions, timeoutMs, connectTimeoutMs: 2_000, reconnectInitialDelayMs: 25, reconnectMaxDelayMs: 100 });
       await Promise.race([
         probe.checkRouter(),
         router.#exited.then(() => {
           throw new Error(`router exited during start-up: ${router.output.join('').slice(0, 2000)}`);
         }),
       ]);
+      router.bootMs = performance.now() - spawnedAt;
     } catch (error) {
       await router.stop();
-      throw error;
+      if (router.#child.exitCode !== null || router.#child.signalCode !== null) throw error;
+      throw new Error(`${target.description}: management did not answer within ${(timeoutMs / 1000).toFixed(0)} s of the router's start`, { cause: error });
     } finally {
-      await probe.close();
+      await probe?.close();
     }
     return router;
   }
