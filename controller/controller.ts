@@ -7,23 +7,25 @@
  * `loop/reconciler.ts`.
  */
 import { existsSync } from 'node:fs';
-import { loadConfig } from '../schemas/config/index.js';
 import type { Plan } from '../reconcilers/plan-types.js';
-import { configLimitsOf, configLoadOptions, type ConfigLimits } from './config-limits.js';
+import { checkLogOutputFiles } from './checks/output-file.js';
+import { reservedPortsOf } from './checks/reserved-ports.js';
+import { configLimitsOf, type ConfigLimits } from './config-limits.js';
 import { startHttpServer, type HttpServer, type Probe } from './http/server.js';
 import { Metrics } from './http/metrics.js';
 import { errorFields, type Log } from './log.js';
+import { loadChecked, type DesiredCheck } from './loop/desired-input.js';
 import { Liveness } from './loop/liveness.js';
 import { trackReachability } from './loop/reachability.js';
 import { Reconciler, type PassReport } from './loop/reconciler.js';
-import { StatusStore, describeError } from './loop/status.js';
+import { StatusStore, describeError, type StatusDocument } from './loop/status.js';
 import { WorkQueue } from './loop/work-queue.js';
 import { ManagementClient, type ManagementClientOptions } from './management/index.js';
 import { MANAGEMENT_NAMES } from './router/boot-file.js';
 import { BootWriter } from './router/boot-writer.js';
 import { findRouterBinary } from './router/find-binary.js';
 import { openManagementChannel, type ManagementChannel } from './router/management-channel.js';
-import type { RouterProcessHealth } from './router/router-health.js';
+import { routerNotReadyReason, type RouterProcessHealth } from './router/router-health.js';
 import { RouterSupervisor, type ExitInfo, type SupervisorOptions } from './router/supervisor.js';
 import type { Settings } from './settings.js';
 import { sourceFromSettings } from './sources/from-settings.js';
@@ -68,8 +70,10 @@ export class Controller {
   readonly #log: Log;
   readonly #source: DesiredSource;
   readonly #channel: ManagementChannel;
-  /** `CONFIG_MAX_BYTES` / `CONFIG_MAX_ENTITIES`, for every config this process loads. */
+  /** `CONFIG_MAX_BYTES` / `CONFIG_MAX_ENTITIES` and the ports this controller holds, for every config this process loads. */
   readonly #limits: ConfigLimits;
+  /** Checks of a valid config on this machine's files (supervised only: the router runs here). */
+  readonly #checkDesired: DesiredCheck | undefined;
   readonly #management: ManagementClient;
   readonly #supervisor: RouterSupervisor | undefined;
   readonly #reconciler: Reconciler;
@@ -90,7 +94,9 @@ export class Controller {
     this.#log = options.log;
     this.#source = source;
     this.#channel = channel;
-    this.#limits = configLimitsOf(settings);
+    this.#limits = { ...configLimitsOf(settings), reservedPorts: reservedPortsOf(settings, options.httpHost) };
+    const routerHome = existsSync(settings.routerHome) ? settings.routerHome : process.cwd();
+    this.#checkDesired = router === undefined ? undefined : (state, file, locate) => checkLogOutputFiles(state, { file, routerHome, locate });
     this.#boot = new BootWriter({
       file: settings.bootFile ?? settings.configFile,
       log: options.log,
@@ -103,6 +109,10 @@ export class Controller {
     this.#liveness = new Liveness({ timeoutMs: settings.livenessTimeoutSeconds * 1000 });
     this.#management = new ManagementClient({
       ...this.managementConnection,
+      // Supervised: only once the supervisor made sure the router on the port is ours, and then
+      // retried often (a loopback dial is cheap) so a router that boots for seconds is seen at once.
+      connectNow: router === undefined,
+      ...(router === undefined ? {} : { reconnectInitialDelayMs: 100, reconnectMaxDelayMs: 500 }),
       timeoutMs: settings.managementTimeoutMs,
       maxInFlight: settings.managementMaxInFlight,
       logger: options.log.child({ component: 'management' }),
@@ -135,6 +145,7 @@ export class Controller {
       status: this.status,
       planOptions: { protectedNames: [...MANAGEMENT_NAMES], ignore: settings.ignoreNames },
       loadLimits: this.#limits,
+      ...(this.#checkDesired ? { checkDesired: this.#checkDesired } : {}),
       fullReadEveryMs: settings.fullReadSeconds * 1000,
       // pot: QDROUTERD_CONF always holds the desired state, for whatever starts the router next.
       onDesired: async () => {
@@ -260,8 +271,8 @@ export class Controller {
     this.#http = await startHttpServer(
       {
         health: () => this.#health(),
-        readiness: () => this.status.readiness(),
-        status: () => this.status.document,
+        readiness: () => this.#readiness(),
+        status: () => this.#statusDocument(),
         metrics: this.metrics,
       },
       settings.httpPort,
@@ -288,6 +299,7 @@ export class Controller {
     if (this.#supervisor) {
       await this.#readInitialDesired();
       await this.#supervisor.start();
+      this.#management.connect();
     }
     await this.#source.start((reason) => this.#queue.trigger(reason));
     await this.#ssl.start((reason) => this.#queue.trigger(reason));
@@ -302,7 +314,7 @@ export class Controller {
   async #readInitialDesired(): Promise<void> {
     try {
       const snapshot = await this.#source.read();
-      const loaded = loadConfig(snapshot.text, configLoadOptions(snapshot.file, this.#limits));
+      const loaded = await loadChecked(snapshot.text, snapshot.file, this.#limits, this.#checkDesired);
       if (loaded.ok) this.#reconciler.adopt(loaded.state, snapshot.revision);
       else this.#log.warn('desired state invalid before the router starts; the first pass reports it', { errors: loaded.errors.length });
     } catch (error) {
@@ -362,6 +374,20 @@ export class Controller {
   /** The router process as the supervisor sees it (undefined when attached), for `/status` and `/readyz`. */
   get routerProcess(): RouterProcessHealth | undefined {
     return this.#supervisor?.health();
+  }
+
+  /** `/readyz`: a crash-looping router first (the process says why), then the loop's readiness. */
+  #readiness(): Probe {
+    const process = this.routerProcess;
+    const why = process && routerNotReadyReason(process);
+    return why ? { ok: false, reason: why } : this.status.readiness();
+  }
+
+  /** `/status`: the loop's document with the router process as the supervisor sees it. */
+  #statusDocument(): StatusDocument {
+    const doc = this.status.document;
+    const process = this.routerProcess;
+    return process ? { ...doc, router: { ...doc.router, process } } : doc;
   }
 
   #health(): Probe {

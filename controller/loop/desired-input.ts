@@ -4,7 +4,7 @@
  * router is still read and held to the last good state, and the failure is reported beside it
  * (`source.up: false`, `source.error`, `source.since`, `source.consecutiveFailures`).
  */
-import { loadConfig, type ConfigIssue } from '../../schemas/config/index.js';
+import { loadConfig, type ConfigIssue, type LocateEntity } from '../../schemas/config/index.js';
 import type { DesiredState } from '../../schemas/index.js';
 import { configLoadOptions, type ConfigLimits } from '../config-limits.js';
 import type { Metrics } from '../http/metrics.js';
@@ -17,11 +17,18 @@ import { TerminalError } from './work-queue.js';
 /** Issues of a rejected input kept in /status and logged. */
 export const MAX_REPORTED_ISSUES = 100;
 
+/**
+ * Checks of a valid config that need the file system (e.g. `checks/output-file.ts`); any issue
+ * rejects the input like a validation error.
+ */
+export type DesiredCheck = (state: DesiredState, file: string, locate: LocateEntity) => Promise<readonly ConfigIssue[]>;
+
 export interface DesiredInputOptions {
   readonly source: DesiredSource;
   readonly status: StatusStore;
   readonly metrics: Metrics;
   readonly loadLimits?: ConfigLimits;
+  readonly check?: DesiredCheck;
   readonly onDesired?: (state: DesiredState, revision: string) => Promise<void>;
 }
 
@@ -85,9 +92,9 @@ export class DesiredInput {
       status.update({ source: { ...status.document.source, ...source.describe(), revision: snapshot.revision } });
       return { revision: snapshot.revision, valid: true };
     }
-    const loaded: ReturnType<typeof loadConfig> = snapshot.unusable
-      ? { ok: false, errors: [{ file: snapshot.file, path: '$', message: snapshot.unusable, severity: 'error' }], warnings: [] }
-      : loadConfig(snapshot.text, configLoadOptions(snapshot.file, this.#o.loadLimits));
+    const loaded = snapshot.unusable
+      ? { ok: false as const, errors: [{ file: snapshot.file, path: '$', message: snapshot.unusable, severity: 'error' as const }], warnings: [] }
+      : await loadChecked(snapshot.text, snapshot.file, this.#o.loadLimits, this.#o.check);
     if (loaded.ok) {
       status.clear('rejected');
       this.#reportedRejection = undefined;
@@ -122,6 +129,14 @@ export class DesiredInput {
       errors: shown.map((e) => `${e.file}${e.line !== undefined ? `:${e.line}:${e.column ?? 0}` : ''}: ${e.path}: ${e.message}`),
     });
   }
+}
+
+/** `loadConfig`, then `check` on a valid result: its issues make the result invalid. */
+export async function loadChecked(text: string, file: string, limits: ConfigLimits | undefined, check: DesiredCheck | undefined): Promise<ReturnType<typeof loadConfig>> {
+  const loaded = loadConfig(text, configLoadOptions(file, limits));
+  if (!loaded.ok || !check) return loaded;
+  const errors = await check(loaded.state, file, loaded.locate);
+  return errors.length === 0 ? loaded : { ok: false, errors, warnings: loaded.warnings };
 }
 
 function isTerminal(error: unknown): boolean {

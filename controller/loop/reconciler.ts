@@ -15,12 +15,13 @@ import { applyPlan, type ApplyResult } from '../../reconcilers/apply.js';
 import type { Management } from '../../reconcilers/management.js';
 import { plan as planPass } from '../../reconcilers/plan.js';
 import type { ActualState, Plan, PlanOptions } from '../../reconcilers/plan-types.js';
+import { RevisionHistory, formatRevisionLog } from '../../reconcilers/revision-history.js';
 import type { HeldBackEntity, SslResolution } from '../../reconcilers/ssl-profiles.js';
 import type { ConfigLimits } from '../config-limits.js';
 import type { Metrics } from '../http/metrics.js';
 import { errorFields, type Log } from '../log.js';
 import type { DesiredSource, SourceHealth } from '../sources/source.js';
-import { DesiredInput } from './desired-input.js';
+import { DesiredInput, type DesiredCheck } from './desired-input.js';
 import { PassStoppedError, RefusedError, SourceUnavailableError } from './pass-errors.js';
 import { readActual } from './read-actual.js';
 import { describeError, type StatusStore } from './status.js';
@@ -56,6 +57,8 @@ export interface ReconcilerOptions {
    * rejected like any invalid input. Default `DEFAULT_CONFIG_LIMITS` (4 MiB, 20,000).
    */
   readonly loadLimits?: ConfigLimits;
+  /** Checks of a valid config that need the file system; an issue rejects the input. */
+  readonly checkDesired?: DesiredCheck;
   /** One step of a pass completed (source read, router read, each operation): for liveness. */
   readonly onProgress?: () => void;
 }
@@ -92,6 +95,8 @@ export class Reconciler {
   readonly #o: ReconcilerOptions;
   readonly #input: DesiredInput;
   readonly #ledger = new SyncLedger();
+  /** The last desired revisions with their JSON Patch and outcome (`/status` `history`). */
+  readonly #history = new RevisionHistory();
   #reportedHeldBack = '';
   /** Kinds the router held entities of, as last seen. */
   readonly #seen = new Set<EntityKind>();
@@ -104,6 +109,7 @@ export class Reconciler {
       status: options.status,
       metrics: options.metrics,
       ...(options.loadLimits ? { loadLimits: options.loadLimits } : {}),
+      ...(options.checkDesired ? { check: options.checkDesired } : {}),
       ...(options.onDesired ? { onDesired: options.onDesired } : {}),
     });
     options.status.reportSource(() => this.#input.health());
@@ -186,6 +192,7 @@ export class Reconciler {
       appliedRevision: this.#input.lastGood?.revision ?? input.revision,
     };
     this.#record(report, result, failure);
+    this.#recordHistory(log, report, failure);
     this.#o.onPass?.(report);
     if (failure) throw failure;
     if (input.valid) this.#o.metrics.lastSuccess.set(Date.now() / 1000);
@@ -235,6 +242,23 @@ export class Reconciler {
         ...(failure ? { error: failure.message } : {}),
       },
     });
+  }
+
+  /**
+   * A revision enters the history when a pass first applies it (not when it is read: its patch
+   * costs as much as a plan, and it must not delay the pass), and is settled by each pass.
+   */
+  #recordHistory(log: Log, report: PassReport, failure: Error | undefined): void {
+    const lastGood = this.#input.lastGood;
+    if (!lastGood || lastGood.revision !== report.appliedRevision) return;
+    const at = new Date().toISOString();
+    if (this.#history.entries[0]?.revision !== lastGood.revision) {
+      const entry = this.#history.record({ revision: lastGood.revision, at, source: this.#o.source.describe().location, state: lastGood.state });
+      log.info(formatRevisionLog(entry), { revision: entry.revision, operations: entry.operations });
+    }
+    const settlement = { outcome: report.result === 'converged' ? ('converged' as const) : ('failed' as const), at, pass: report.id, ...(failure ? { error: failure.message } : {}) };
+    this.#history.settle(lastGood.revision, settlement);
+    this.#o.status.update({ history: this.#history.entries });
   }
 
   #reportHeldBack(log: Log, heldBack: readonly HeldBackEntity[]): void {

@@ -8,6 +8,8 @@ import type { OperationOutcome } from '../../reconcilers/apply.js';
 import type { RestartChange } from '../../reconcilers/plan-types.js';
 import type { HeldBackEntity } from '../../reconcilers/ssl-profiles.js';
 import type { SourceHealth } from '../sources/health.js';
+import type { RouterProcessHealth } from '../router/router-health.js';
+import type { Revision } from '../../reconcilers/revision-history.js';
 
 /** `held`: not applied because TLS material it needs is missing (see `lastError`). */
 export type EntitySyncState = 'synced' | 'failed' | 'pending' | 'held';
@@ -41,9 +43,12 @@ export interface StatusDocument {
   readonly source: { kind: string; location: string; revision?: string; appliedRevision?: string } & Partial<SourceStatus>;
   readonly rejected?: { revision: string; errors: readonly ConfigIssue[] };
   /** `pid`: the router process, when the controller runs it. */
-  readonly router: { url?: string; pid?: number; reachable: boolean; lastError?: string };
+  /** `process`: the supervised router process (crash loop, last exit, boot file in use); absent when attached. */
+  readonly router: { url?: string; pid?: number; reachable: boolean; lastError?: string; process?: RouterProcessHealth };
   readonly lastPass?: PassSummary;
   readonly restartPending?: { changes: readonly RestartChange[]; policy: string };
+  /** The last desired revisions, newest first: time, source, masked JSON Patch from the previous one, outcome. */
+  readonly history?: readonly Revision[];
   readonly entities: readonly EntityStatus[];
 }
 

@@ -66,7 +66,7 @@ export class ManagementClient implements Management {
   #lastRouter: RouterIdentity | undefined;
   #closing: Promise<void> | undefined;
 
-  /** Validates the options (throws ManagementOptionError) and starts connecting at once. */
+  /** Validates the options (throws ManagementOptionError) and starts connecting, unless `connectNow: false`. */
   constructor(options: ManagementClientOptions) {
     this.#options = resolveOptions(options);
     this.#events = new ManagementEventEmitter(this.#options.logger);
@@ -77,6 +77,11 @@ export class ManagementClient implements Management {
       onReply: (message) => this.#reply(message),
       onLost: (reason, retryInMs, error) => this.#lost(reason, retryInMs, error),
     });
+    if (options.connectNow !== false) this.#connection.open();
+  }
+
+  /** Start connecting (once; later losses reconnect by themselves until `close()`). */
+  connect(): void {
     this.#connection.open();
   }
 

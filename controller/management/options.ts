@@ -56,6 +56,11 @@ export interface ManagementClientOptions {
   readonly containerId?: string;
   /** Where the client logs. Default: nothing is logged. */
   readonly logger?: ManagementLogger;
+  /**
+   * Start connecting in the constructor. Default true; false waits for `connect()` (a supervisor
+   * first makes sure the router on the management port is its own).
+   */
+  readonly connectNow?: boolean;
 }
 
 /** Options after defaults were applied and validation passed. */

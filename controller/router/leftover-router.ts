@@ -81,18 +81,28 @@ async function readPidRecord(bootFile: string): Promise<PidRecord | undefined> {
 }
 
 /**
+ * Throws a StartupError when another running controller's router runs from `bootFile`; else the
+ * pid record (if any). Called before anything beside the boot file is touched (the management
+ * channel's certificate directories too).
+ */
+export async function assertBootFileFree(bootFile: string): Promise<PidRecord | undefined> {
+  const record = await readPidRecord(bootFile);
+  if (record && alive(record.router) && record.controller.pid !== process.pid && alive(record.controller)) {
+    throw new StartupError(
+      `the boot file ${bootFile} is in use by another controller (pid ${record.controller.pid}, running router pid ${record.router.pid}): two controllers must not share a boot file (set ROUTER_BOOT_FILE)`,
+    );
+  }
+  return record;
+}
+
+/**
  * Routers left by earlier controllers of `bootFiles`. Throws a StartupError when the controller
  * that started the recorded router is still running: two controllers must not share a boot file.
  */
 export async function findLeftovers(bootFile: string, bootFiles: readonly string[], ignore: ReadonlySet<number>): Promise<Leftover[]> {
   const found = new Map<number, Leftover>();
-  const record = await readPidRecord(bootFile);
+  const record = await assertBootFileFree(bootFile);
   if (record && alive(record.router) && !ignore.has(record.router.pid)) {
-    if (record.controller.pid !== process.pid && alive(record.controller)) {
-      throw new StartupError(
-        `the boot file ${bootFile} is in use by another controller (pid ${record.controller.pid}, running router pid ${record.router.pid}): two controllers must not share a boot file (set ROUTER_BOOT_FILE)`,
-      );
-    }
     found.set(record.router.pid, { ...record.router, command: (commandLine(record.router.pid) ?? []).join(' '), foundBy: 'pid file' });
   }
   const ours = new Set(bootFiles.map((f) => resolve(f)));

@@ -24,6 +24,7 @@ import type { ManagementTlsOptions } from '../management/index.js';
 import type { Settings } from '../settings.js';
 import { StartupError } from '../startup-error.js';
 import { createManagementCredentials } from '../tls/management-credentials.js';
+import { assertBootFileFree } from './leftover-router.js';
 
 /** Name of the management listener the controller adds; reserved, never planned. */
 export const MANAGEMENT_LISTENER = 'iofog-router-management';
@@ -111,6 +112,8 @@ export async function openManagementChannel(settings: ChannelSettings): Promise<
   const credentials = createManagementCredentials();
   const bootFile = settings.bootFile ?? settings.configFile;
   const parent = dirname(bootFile);
+  // Another running controller's certificate directories are not stale.
+  await assertBootFileFree(bootFile);
   let dir: string;
   try {
     await removeStaleDirectories(bootFile);
