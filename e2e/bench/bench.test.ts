@@ -176,7 +176,7 @@ describe('workload and options', () => {
   });
 
   it('parses sections, with ops as an alias of latency, and refuses unknown ones', () => {
-    expect(parseSections(undefined)).toEqual(['latency', 'throughput', 'cold', 'memory', 'channel']);
+    expect(parseSections(undefined)).toEqual(['latency', 'throughput', 'cold', 'memory', 'channel', 'patch']);
     expect(parseSections('memory, ops')).toEqual(['latency', 'memory']);
     expect(parseSections('channel')).toEqual(['channel']);
     expect(parseSections('channel,throughput')).toEqual(['throughput', 'channel']);

@@ -33,6 +33,7 @@ import { renderLineChart } from './svg.js';
 import { measureThroughput } from './throughput.js';
 import { PLANS, SECTIONS, parseSections, type RunPlan, type Section } from './plan.js';
 import { DEFAULT_REAL_BOOT_BUDGET_S, runsOn, simulatorOnlyNote } from './router-costs.js';
+import { measurePatch } from './patch.js';
 
 const { values } = parseArgs({
   options: {
@@ -121,6 +122,13 @@ async function runTarget(target: BenchTarget, noLatency: BenchTarget | undefined
     channel.throughput.push(await measureChannelThroughput(target, c.entities, c.runs, 'on', progress));
     if (noLatency) channel.throughput.push(await measureChannelThroughput(noLatency, c.entities, c.offRuns, 'off', progress));
   });
+  // Pure computation: measured once, with the first router's row.
+  if (first) {
+    await section(result, 'patch', () => {
+      result.patch = plan.patch.sizes.map((n) => measurePatch(n, plan.patch.runs, plan.patch.changes, progress));
+      return Promise.resolve();
+    });
+  }
   return result;
 }
 

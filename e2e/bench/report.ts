@@ -3,6 +3,7 @@
  * target of issue 8, and the text tables. Pure: a report in, strings out.
  */
 import type { ChannelResult } from './channel.js';
+import { patchTable, type PatchBenchResult } from './patch.js';
 import type { ColdStartResult } from './cold-start.js';
 import type { LatencyResult } from './latency.js';
 import type { LeakResult, RssResult } from './memory.js';
@@ -26,6 +27,7 @@ export interface TargetResult {
   coldStart?: ColdStartResult;
   memory?: { idle?: RssResult; large?: RssResult; leak?: LeakResult };
   channel?: ChannelResult;
+  patch?: PatchBenchResult[];
   readonly errors: string[];
   /** What this router did not run, and why (sizes run on the simulator only). */
   readonly notes: string[];
@@ -198,6 +200,8 @@ export function renderTables(report: BenchReport): string {
     );
   }
   parts.push(...channelTables(targets));
+  const patchRows = targets.flatMap((t) => t.patch ?? []);
+  if (patchRows.length > 0) parts.push(patchTable(patchRows));
   const verdictRows = targets.flatMap((t) => verdicts(t));
   if (verdictRows.length > 0) {
     parts.push('**Targets**\n\n' + table(['router', 'target', 'measured', 'met'], verdictRows.map((v) => [v.target, v.goal, v.measured, v.met ? 'yes' : '**no**'])));

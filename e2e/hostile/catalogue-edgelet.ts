@@ -1,7 +1,10 @@
 /**
  * Hostile Edgelet LocalAPI v1 replies, control-socket frames and service-account files. Each
- * entry damages the fake Edgelet (or the files it projects); the next pass reads the config
- * through it and must fail (or reject the config) with a clear error, leaving the router alone.
+ * entry damages the fake Edgelet (or the files it projects); the next refetch (a `0x0C` signal)
+ * reads the config through it. A source that cannot be read (`failed`) is reported in `/status`
+ * `source` (`up: false`, `error`) while the router is held to the last good state and stays
+ * ready; a config the Edgelet serves but that cannot be used (`rejected`: not JSON, not an object,
+ * too large, invalid) is rejected like any invalid input. Either way the router is left alone.
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,19 +17,23 @@ export interface EdgeletCase {
   readonly title: string;
   /** Damages the fake before the pass that reads through it. */
   readonly damage: (fake: FakeEdgelet) => Promise<void> | void;
-  /** `failed`: the pass fails reading (lastPass.error); `rejected`: the config is rejected (status.rejected). */
+  /**
+   * `failed`: the source cannot be read (`/status` `source.up: false`, `source.error`; the passes
+   * still converge on the last good state, `/readyz` 200); `rejected`: the config is invalid input
+   * (a pass with `lastPass.result: 'rejected'`, `/status` `rejected`, `/readyz` 503).
+   */
   readonly outcome: 'failed' | 'rejected';
   readonly expect: string;
 }
 
 const envelope = (config: unknown) => ({ success: true, data: { microserviceUuid: 'x', config } });
 
-const reply = (id: string, title: string, status: number, body: string | object, expect: string): EdgeletCase => ({
+const reply = (id: string, title: string, status: number, body: string | object, expect: string, outcome: EdgeletCase['outcome'] = 'failed'): EdgeletCase => ({
   id: `edgelet-${id}`,
   area: 'edgelet',
   title,
   damage: (fake) => fake.queueReply(status, body),
-  outcome: 'failed',
+  outcome,
   expect,
 });
 
@@ -53,9 +60,11 @@ export const EDGELET_CASES: readonly EdgeletCase[] = [
   reply('empty-200', 'an empty 200 reply', 200, '', 'the reply is not JSON'),
   reply('truncated', 'a 200 reply cut short', 200, '{"success": true, "data": {"config": {"metadata"', 'the reply is not JSON'),
   reply('no-config', 'an envelope without config', 200, { success: true, data: { microserviceUuid: 'x' } }, 'has no field "config"'),
-  reply('config-number', 'config that is a number', 200, envelope(42), 'must be an object or a JSON string, not a number'),
-  reply('config-bad-string', 'config that is a JSON string cut short', 200, envelope('{"metadata": '), 'field "config" is not JSON'),
-  reply('config-string-scalar', 'config that is a JSON string holding a number', 200, envelope('42'), 'holding a number'),
+  rejected('config-number', 'config that is a number', 42, 'field "config" must be an object or a JSON string, not a number'),
+  rejected('config-boolean', 'config that is a boolean', true, 'field "config" must be an object or a JSON string, not a boolean'),
+  rejected('config-null', 'config that is null', null, 'field "config" is null, not an object'),
+  rejected('config-bad-string', 'config that is a JSON string cut short', '{"metadata": ', 'field "config" is not JSON'),
+  rejected('config-string-scalar', 'config that is a JSON string holding a number', '42', 'field "config" is a JSON string holding a number, not an object'),
   reply('config-empty', 'config that is an empty string', 200, envelope(''), 'field "config" is empty'),
   reply('success-false', 'success false with a 200', 200, { success: false, error: { code: 'INTERNAL', message: 'database is locked' } }, 'database is locked'),
   reply('500-html', 'a 500 with an HTML body', 500, '<html>Internal Server Error</html>', '500'),
@@ -72,7 +81,15 @@ export const EDGELET_CASES: readonly EdgeletCase[] = [
   reply('403', 'a 403 (RBAC)', 403, { success: false, error: { code: 'FORBIDDEN', message: 'not allowed' } }, '403 FORBIDDEN'),
   reply('404', 'a 404 (no config stored)', 404, { success: false, error: { code: 'NOT_FOUND', message: 'microservice config not found' } }, '404 NOT_FOUND'),
   // Resource bounds: a reply may be 2 × CONFIG_MAX_BYTES + 64 KiB (8 MiB + 64 KiB); the config in it CONFIG_MAX_BYTES (4 MiB).
-  reply('huge', 'a 17 MiB reply (refused before it is buffered, naming the limit)', 200, `{"x": "${'x'.repeat(17 * 1024 * 1024)}"}`, 'more than the limit of 8454144 bytes (2 × CONFIG_MAX_BYTES 4194304 + 64 KiB for the envelope)'),
+  // Served but unusable, so rejected like a config over CONFIG_MAX_BYTES (not a source failure).
+  reply(
+    'huge',
+    'a 17 MiB reply (refused before it is buffered, naming the limit)',
+    200,
+    `{"x": "${'x'.repeat(17 * 1024 * 1024)}"}`,
+    'more than the limit of 8454144 bytes (2 × CONFIG_MAX_BYTES 4194304 + 64 KiB for the envelope)',
+    'rejected',
+  ),
   rejected(
     'config-over-4MiB',
     'a reply within its limit carrying a config of 4 MiB + 1 byte',

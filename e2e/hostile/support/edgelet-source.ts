@@ -3,7 +3,12 @@ import { createLog } from '../../../controller/log.js';
 import { EdgeletSource, EdgeletV1Client } from '../../../controller/sources/edgelet/index.js';
 import type { FakeEdgelet } from '../../fake-edgelet/fake-edgelet.js';
 
-export function edgeletSourceFor(fake: FakeEdgelet, timings: { requestTimeoutMs?: number; reconnectMaxMs: number }): EdgeletSource {
+/**
+ * `readRetryInitialMs`: first delay before a failed refetch is retried (the source's default, 1 s,
+ * when not given). A suite that must observe the source down sets it long: the source then stays
+ * down until a signal (which refetches at once) or a pass reads it again.
+ */
+export function edgeletSourceFor(fake: FakeEdgelet, timings: { requestTimeoutMs?: number; reconnectMaxMs: number; readRetryInitialMs?: number }): EdgeletSource {
   const api = new EdgeletV1Client({
     microserviceUid: fake.uuid,
     host: '127.0.0.1',
@@ -19,5 +24,6 @@ export function edgeletSourceFor(fake: FakeEdgelet, timings: { requestTimeoutMs?
     reconnectInitialMs: 20,
     reconnectMaxMs: timings.reconnectMaxMs,
     coalesceMs: 20,
+    ...(timings.readRetryInitialMs !== undefined ? { readRetryInitialMs: timings.readRetryInitialMs, readRetryMaxMs: Math.max(30_000, timings.readRetryInitialMs) } : {}),
   });
 }
