@@ -25,6 +25,7 @@ import { MANAGEMENT_NAMES } from './router/boot-file.js';
 import { BootWriter } from './router/boot-writer.js';
 import { findRouterBinary } from './router/find-binary.js';
 import { openManagementChannel, type ManagementChannel } from './router/management-channel.js';
+import { OperatorView, type OperatorStatus } from './health/operator-view.js';
 import { routerNotReadyReason, type RouterProcessHealth } from './router/router-health.js';
 import { RouterSupervisor, type ExitInfo, type SupervisorOptions } from './router/supervisor.js';
 import type { Settings } from './settings.js';
@@ -87,6 +88,9 @@ export class Controller {
   #restartedFor: string | undefined;
   /** Writes the boot file: only ever a bootable state (router/boot-writer.ts). */
   readonly #boot: BootWriter;
+  /** Router health and certificates, for `/metrics` and `/status` (health/operator-view.ts). */
+  readonly #operator: OperatorView;
+  #passRunning = false;
 
   private constructor(options: ControllerOptions, source: DesiredSource, channel: ManagementChannel, router: RouterCommand | undefined) {
     const { settings } = options;
@@ -116,6 +120,15 @@ export class Controller {
       timeoutMs: settings.managementTimeoutMs,
       maxInFlight: settings.managementMaxInFlight,
       logger: options.log.child({ component: 'management' }),
+    });
+    this.#operator = new OperatorView({
+      management: this.#management,
+      registry: this.metrics.registry,
+      readiness: () => this.#readiness(),
+      busy: () => this.#passRunning,
+      sslProfilePath: settings.sslProfilePath,
+      channel,
+      log: options.log,
     });
     this.#supervisor =
       router === undefined
@@ -163,9 +176,11 @@ export class Controller {
     this.#queue = new WorkQueue(
       async (ctx) => {
         this.#liveness.passStarted();
+        this.#passRunning = true;
         try {
           return await this.#reconciler.reconcile(ctx);
         } finally {
+          this.#passRunning = false;
           this.#liveness.passEnded();
         }
       },
@@ -303,6 +318,8 @@ export class Controller {
     }
     await this.#source.start((reason) => this.#queue.trigger(reason));
     await this.#ssl.start((reason) => this.#queue.trigger(reason));
+    // The first /status already lists the certificates.
+    this.#operator.refreshCertificates();
     this.#queue.trigger('start');
   }
 
@@ -383,9 +400,9 @@ export class Controller {
     return why ? { ok: false, reason: why } : this.status.readiness();
   }
 
-  /** `/status`: the loop's document with the router process as the supervisor sees it. */
-  #statusDocument(): StatusDocument {
-    const doc = this.status.document;
+  /** `/status`: the loop's document, the router process as the supervisor sees it, router health and certificates. */
+  #statusDocument(): StatusDocument & OperatorStatus {
+    const doc = { ...this.status.document, ...this.#operator.status() };
     const process = this.routerProcess;
     return process ? { ...doc, router: { ...doc.router, process } } : doc;
   }
@@ -414,6 +431,7 @@ export class Controller {
       if (ended) await this.#source.close();
       await this.#ssl.close();
       await this.#http?.close();
+      this.#operator.close();
       await this.#management.close();
       let exit: ExitInfo | undefined;
       try {

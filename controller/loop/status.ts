@@ -42,8 +42,10 @@ export interface StatusDocument {
    */
   readonly source: { kind: string; location: string; revision?: string; appliedRevision?: string } & Partial<SourceStatus>;
   readonly rejected?: { revision: string; errors: readonly ConfigIssue[] };
-  /** `pid`: the router process, when the controller runs it. */
-  /** `process`: the supervised router process (crash loop, last exit, boot file in use); absent when attached. */
+  /**
+   * `pid` and `process`: the router process when the controller runs it (crash loop, last exit,
+   * boot file in use); absent when attached.
+   */
   readonly router: { url?: string; pid?: number; reachable: boolean; lastError?: string; process?: RouterProcessHealth };
   readonly lastPass?: PassSummary;
   readonly restartPending?: { changes: readonly RestartChange[]; policy: string };
