@@ -49,13 +49,16 @@ image *args:
     elif command -v podman >/dev/null 2>&1; then
       image="${IMAGE:-iofog-router}:${VERSION}"
       podman manifest rm "$image" >/dev/null 2>&1 || true
+      # Every ARG the Containerfile declares that is set here (as bake reads its variables).
+      build_args=()
+      for name in $(sed -n 's/^ARG \([A-Za-z_][A-Za-z0-9_]*\).*/\1/p' router-build/Containerfile | sort -u); do
+        if [ -n "${!name+set}" ]; then build_args+=(--build-arg "$name=${!name}"); fi
+      done
       platforms="${PLATFORMS:-linux/amd64,linux/arm64}"
       for platform in ${platforms//,/ }; do
         podman build --format docker --platform "$platform" --manifest "$image" --target runtime \
           --ignorefile router-build/Containerfile.dockerignore -f router-build/Containerfile \
-          --build-arg VERSION="$VERSION" --build-arg REVISION="$REVISION" --build-arg SOURCE="${SOURCE:-}" \
-          ${ROUTER_IMAGE:+--build-arg ROUTER_IMAGE="$ROUTER_IMAGE"} \
-          ${ROUTER_DIGEST:+--build-arg ROUTER_DIGEST="$ROUTER_DIGEST"} {{args}} .
+          "${build_args[@]}" {{args}} .
       done
     else
       echo "image: needs docker buildx or podman" >&2; exit 1
@@ -69,9 +72,13 @@ image-dev *args:
     if docker buildx version >/dev/null 2>&1; then
       PLATFORMS="$platform" docker buildx bake -f router-build/docker-bake.hcl dev --load {{args}}
     elif command -v podman >/dev/null 2>&1; then
+      build_args=()
+      for name in $(sed -n 's/^ARG \([A-Za-z_][A-Za-z0-9_]*\).*/\1/p' router-build/Containerfile | sort -u); do
+        if [ -n "${!name+set}" ]; then build_args+=(--build-arg "$name=${!name}"); fi
+      done
       podman build --format docker --platform "$platform" --target dev -t "${IMAGE:-iofog-router}:dev" \
         --ignorefile router-build/Containerfile.dockerignore -f router-build/Containerfile \
-        ${ROUTER_IMAGE:+--build-arg ROUTER_IMAGE="$ROUTER_IMAGE"} {{args}} .
+        "${build_args[@]}" {{args}} .
     else
       echo "image-dev: needs docker buildx or podman" >&2; exit 1
     fi

@@ -18,6 +18,13 @@ export interface ConfigCase {
   readonly expect: string;
   /** JSON path of the error, when it is a validation error. */
   readonly path?: string;
+  /**
+   * `unreadable`: the source cannot be read (no file, a directory, a symlink to nowhere): not an
+   * input to reject but a source that is down, reported in `/status` `source` (`up: false`,
+   * `error`) while the passes hold the router to the last good state (`lastPass.result:
+   * 'converged'`, `/readyz` 200). Otherwise (the default) the input is rejected (`rejected`).
+   */
+  readonly outcome?: 'unreadable';
 }
 
 type Entry = readonly [string, Record<string, unknown>];
@@ -103,12 +110,13 @@ const po = (id: string, title: string, input: string, expect: string, path?: str
   expect,
   ...(path === undefined ? {} : { path }),
 });
-const fsCase = (id: string, title: string, input: ConfigCase['input'], expect: string): ConfigCase => ({
+const fsCase = (id: string, title: string, input: ConfigCase['input'], expect: string, outcome?: 'unreadable'): ConfigCase => ({
   id: `file-${id}`,
   area: 'file',
   title,
   input,
   expect,
+  ...(outcome === undefined ? {} : { outcome }),
 });
 
 const good = goodText();
@@ -237,12 +245,12 @@ export const CONFIG_CASES: readonly ConfigCase[] = [
   fsCase('comments-only', 'only comment lines', '# nothing here\n# at all\n', 'the file is empty'),
   fsCase('binary', 'binary garbage (a zip header)', { bytes: Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0xff, 0xfe, 0x01]) }, 'not valid UTF-8'),
   fsCase('utf16', 'the good file in UTF-16', { bytes: Buffer.from(`\uFEFF${good}`, 'utf16le') }, 'not valid UTF-8'),
-  fsCase('missing', 'the file deleted', { fs: 'missing' }, 'ENOENT'),
-  fsCase('directory', 'a directory at the config path', { fs: 'directory' }, 'not a regular file'),
-  fsCase('dangling-symlink', 'a symlink to nowhere', { fs: 'dangling-symlink' }, 'ENOENT'),
-  fsCase('symlink-loop', 'a symlink to itself', { fs: 'symlink-loop' }, 'ELOOP'),
+  fsCase('missing', 'the file deleted', { fs: 'missing' }, 'ENOENT', 'unreadable'),
+  fsCase('directory', 'a directory at the config path', { fs: 'directory' }, 'not a regular file', 'unreadable'),
+  fsCase('dangling-symlink', 'a symlink to nowhere', { fs: 'dangling-symlink' }, 'ENOENT', 'unreadable'),
+  fsCase('symlink-loop', 'a symlink to itself', { fs: 'symlink-loop' }, 'ELOOP', 'unreadable'),
   fsCase('sparse-64MiB', 'a 64 MiB file of zero bytes', { fs: 'sparse-64MiB' }, 'more than the limit of 4194304'),
-  fsCase('unreadable', 'a file without read permission (skipped as root)', { fs: 'unreadable' }, 'EACCES'),
+  fsCase('unreadable', 'a file without read permission (skipped as root)', { fs: 'unreadable' }, 'EACCES', 'unreadable'),
 ];
 
 /**
@@ -269,7 +277,7 @@ export const LIMIT_CASES: readonly ConfigCase[] = [
 /**
  * Ports the controller holds: a controller run with {@link RESERVED_ENV} (attached to a router on
  * loopback, so its HTTP port is on the router's machine) refuses a desired listener over its HTTP
- * port. Runs once the controller passes `reservedPortsOf(settings, httpHost)` to `loadConfig`.
+ * port, naming the setting (the controller passes `reservedPortsOf(settings, httpHost)` to `loadConfig`).
  */
 export const RESERVED_ENV: Readonly<Record<string, string>> = { HTTP_PORT: '29191' };
 

@@ -5,7 +5,7 @@
  * through the running controller are `config`, `cli`, `tls` and `edgelet` `.test.ts` here.
  */
 import { CLI_CASES } from './catalogue-cli.js';
-import { CONFIG_CASES, LIMIT_CASES } from './catalogue-config.js';
+import { CONFIG_CASES, LIMIT_CASES, RESERVED_CASES } from './catalogue-config.js';
 import { EDGELET_CASES } from './catalogue-edgelet.js';
 import { TLS_CASES, TLS_PATH_CASES } from './catalogue-tls.js';
 
@@ -24,7 +24,7 @@ function shown(text: string): string {
 }
 
 export const CATALOGUE: readonly CatalogueEntry[] = [
-  ...[...CONFIG_CASES, ...LIMIT_CASES].map((c) => ({
+  ...[...CONFIG_CASES, ...LIMIT_CASES, ...RESERVED_CASES].map((c) => ({
     id: c.id,
     area: c.area,
     input: typeof c.input === 'string' ? `${c.title}: ${shown(c.input)}` : 'bytes' in c.input ? `${c.title}: ${c.input.bytes.length} bytes` : `${c.title}: ${c.input.fs}`,
@@ -40,16 +40,19 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   ...TLS_PATH_CASES.map((c) => ({ id: c.id, area: c.area, input: `sslProfile caCertFile ${c.path}`, expect: c.expect })),
   ...EDGELET_CASES.map((c) => ({ id: c.id, area: c.area, input: c.title, expect: c.expect })),
   { id: 'edgelet-ws-oversized', area: 'edgelet', input: 'a 128 KiB control-socket frame', expect: 'socket closed (1009) and reopened' },
+  { id: 'edgelet-down-drift', area: 'edgelet', input: 'every read refused (401) while the router drifts', expect: 'source.up false with 401; the drift repaired against the last good state' },
 ];
 
 /** The kinds of hostile input the issue asks for, and the entries that cover each. */
 export const REQUIRED: Readonly<Record<string, readonly string[]>> = {
   'malformed JSON': ['sk-trailing-comma', 'sk-unterminated', 'sk-truncated', 'edgelet-html'],
-  'wrong types': ['sk-port-bool', 'sk-int-word', 'sk-name-number', 'pot-metadata-string', 'edgelet-config-number'],
+  'wrong types': ['sk-port-bool', 'sk-int-word', 'sk-name-number', 'pot-metadata-string', 'edgelet-config-number', 'edgelet-config-boolean', 'edgelet-config-null'],
   'huge files and deep nesting': ['sk-size-5MiB', 'file-sparse-64MiB', 'sk-entities-20001', 'sk-deep-arrays', 'sk-deep-map', 'edgelet-huge'],
   'duplicate and colliding names': ['sk-dup-listener', 'sk-dup-across-types', 'sk-dup-derived', 'pot-dup-names'],
   'every enum violated': ['enum-router.mode', 'enum-listener.role', 'enum-tcpListener.observer', 'pot-mode-enum'],
   'ports out of range or not numeric': ['sk-port-0', 'sk-port-65536', 'sk-port-word', 'pot-bridge-port', 'setting-ROUTER_MGMT_PORT=65536'],
+  'listeners on the ports the controller holds': ['sk-reserved-http-port', 'sk-reserved-http-port-tcp'],
+  'a source that cannot be read (reported, not rejected)': ['file-missing', 'file-directory', 'file-dangling-symlink', 'file-symlink-loop', 'edgelet-401', 'edgelet-404'],
   'dangling references': ['sk-ref-ssl', 'sk-ref-proxy', 'sk-ref-listener', 'pot-ref-map-key'],
   'profile directory names with ..': ['tls-dir-dotdot-link', 'tls-dir-renamed-dotdot', 'tls-path-dotdot-profile', 'tls-path-dotdot-root'],
   'symlinks out of the profile directory': ['tls-ca-link-out', 'tls-key-link-out', 'tls-dir-link-out'],
