@@ -65,6 +65,15 @@ describe('Containerfile', () => {
     expect(stage('controller')[0]).toMatch(/^FROM --platform=\$BUILDPLATFORM /);
     expect(run).toMatch(/npm ci && npm prune --omit=dev/);
     expect(run).not.toMatch(/npm ci --omit/);
+    // Pruning leaves the dev dependencies' scope folders (and .bin) behind, empty.
+    expect(run).toMatch(/npm prune --omit=dev && find node_modules -mindepth 1 -type d -empty -delete &&/);
+  });
+
+  it('copies libstdc++ and libgcc_s once each, by soname (a glob would also store the versioned file)', () => {
+    for (const name of ['runtime', 'dev']) {
+      const libs = stage(name).filter((l) => l.startsWith('COPY --from=libs '));
+      expect(libs).toEqual(['COPY --from=libs ${LIBS_DIR}/libstdc++.so.6 ${LIBS_DIR}/libgcc_s.so.1 ${LIBS_DIR}/']);
+    }
   });
 
   it('runs the controller as the entrypoint, from the path package.json names as its bin', () => {
