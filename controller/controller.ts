@@ -16,14 +16,15 @@ import { Metrics } from './http/metrics.js';
 import { errorFields, type Log } from './log.js';
 import { loadChecked, type DesiredCheck } from './loop/desired-input.js';
 import { Liveness } from './loop/liveness.js';
+import { reportPassEnd } from './loop/pass-end.js';
 import { trackReachability } from './loop/reachability.js';
 import { Reconciler, type PassReport } from './loop/reconciler.js';
-import { StatusStore, describeError, type StatusDocument } from './loop/status.js';
+import { StatusStore, type StatusDocument } from './loop/status.js';
 import { WorkQueue } from './loop/work-queue.js';
 import { ManagementClient, type ManagementClientOptions } from './management/index.js';
 import { MANAGEMENT_NAMES } from './router/boot-file.js';
 import { BootWriter } from './router/boot-writer.js';
-import { findRouterBinary } from './router/find-binary.js';
+import { requireRouterBinary } from './router/find-binary.js';
 import { openManagementChannel, type ManagementChannel } from './router/management-channel.js';
 import { OperatorView, type OperatorStatus } from './health/operator-view.js';
 import { routerNotReadyReason, type RouterProcessHealth } from './router/router-health.js';
@@ -186,32 +187,7 @@ export class Controller {
       },
       {
         resyncMs: settings.resyncSeconds * 1000,
-        onPassEnd: (ctx, outcome) => {
-          this.metrics.passes.inc({ result: outcome.result });
-          this.metrics.passDuration.observe(outcome.durationMs / 1000);
-          if (outcome.result === 'success') return;
-          const log = this.#log.child({ reconcileId: ctx.id });
-          if (outcome.result === 'stopped') {
-            log.info('pass stopped: the controller is stopping', errorFields(outcome.error));
-            return;
-          }
-          if (outcome.result === 'terminal') log.error('pass stopped: waiting for new input', errorFields(outcome.error));
-          else log.warn('pass failed; retrying', { retryInMs: outcome.retryInMs, ...errorFields(outcome.error) });
-          const last = this.status.document.lastPass;
-          if (last?.id !== ctx.id) {
-            this.status.update({
-              lastPass: {
-                id: ctx.id,
-                result: 'failed',
-                at: new Date().toISOString(),
-                durationMs: Math.round(outcome.durationMs),
-                operations: 0,
-                failed: 0,
-                error: describeError(outcome.error),
-              },
-            });
-          }
-        },
+        onPassEnd: (ctx, outcome) => reportPassEnd(ctx, outcome, { metrics: this.metrics, status: this.status, log: this.#log }),
       },
     );
   }
@@ -222,18 +198,7 @@ export class Controller {
    */
   static async start(options: ControllerOptions): Promise<Controller> {
     const { settings } = options;
-    let router: RouterCommand | undefined;
-    if (settings.routerUrl === undefined) {
-      const binary = findRouterBinary(settings.routerBinary, process.env['PATH']);
-      router = options.router ?? (binary === undefined ? undefined : { binary });
-      if (router === undefined) {
-        throw new StartupError(
-          settings.routerBinary !== undefined
-            ? `SKROUTERD_BIN=${settings.routerBinary} is not an executable file`
-            : 'no skrouterd found (not on PATH, not at /usr/sbin/skrouterd): set SKROUTERD_BIN, or attach to a running router with --router amqp://host:port',
-        );
-      }
-    }
+    const router = settings.routerUrl === undefined ? (options.router ?? { binary: requireRouterBinary(settings.routerBinary, process.env['PATH']) }) : undefined;
     const source = options.source ?? (await sourceFromSettings(settings, options.log));
     const channel = await openManagementChannel(settings);
     let controller: Controller;
