@@ -12,7 +12,10 @@ export function trackReachability(management: Pick<ManagementClient, 'on' | 'sta
     const { lastError: _cleared, ...router } = status.document.router;
     status.update({ router: { ...router, reachable: true } });
   };
-  const offConnected = management.on('connected', up);
+  const offConnected = management.on('connected', (e) => {
+    if (e.reconnected) status.reconnected();
+    up();
+  });
   const offDisconnected = management.on('disconnected', (e) => {
     status.update({ router: { ...status.document.router, reachable: false, lastError: e.reason } });
   });

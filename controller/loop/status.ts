@@ -57,6 +57,8 @@ export interface StatusDocument {
 export class StatusStore {
   #doc: StatusDocument;
   #sourceHealth: (() => SourceHealth) | undefined;
+  /** Id of the last pass before the connection came back: it says nothing of the router now. */
+  #passBeforeReconnect: number | undefined;
 
   constructor(source: { kind: string; location: string }, routerUrl?: string) {
     this.#doc = { source, router: { reachable: false, ...(routerUrl ? { url: routerUrl } : {}) }, entities: [] };
@@ -70,6 +72,14 @@ export class StatusStore {
     // Fields of an earlier health copied into the stored document (by `update`) give way to now's.
     const { up: _u, since: _s, error: _e, consecutiveFailures: _c, lastSuccessAt: _l, lastSignalAt: _g, ...stored } = this.#doc.source;
     return { ...this.#doc, source: { ...stored, ...live } };
+  }
+
+  /**
+   * The management connection came back: the router may have restarted from its boot file
+   * (which may leave types for management to create), so readiness waits for the next pass.
+   */
+  reconnected(): void {
+    this.#passBeforeReconnect = this.#doc.lastPass?.id;
   }
 
   /** Where the source's health is read from (the loop's reads, or the source's own report). */
@@ -129,6 +139,9 @@ export class StatusStore {
     const { router, lastPass } = this.#doc;
     if (!router.reachable) return { ok: false, reason: `router not reachable${router.lastError ? `: ${router.lastError}` : ''}` };
     if (!lastPass) return { ok: false, reason: 'no pass has run yet' };
+    if (this.#passBeforeReconnect !== undefined && lastPass.id <= this.#passBeforeReconnect) {
+      return { ok: false, reason: 'router reconnected: waiting for a pass' };
+    }
     if (lastPass.result !== 'converged') return { ok: false, reason: `last pass ${lastPass.result}: ${lastPass.error ?? ''}`.trim() };
     const held = this.#doc.entities.filter((e) => e.state === 'held');
     if (held.length > 0) return { ok: false, reason: `held back (TLS material missing): ${held.map((e) => `${e.kind}/${e.name}`).join(', ')}` };
