@@ -140,6 +140,7 @@ describe('verdicts and tables', () => {
       routerBootMs: 20_000,
       vsRouterBoot: 1.25,
       managementWrites: 0,
+      expectedWrites: 0,
       viaManagement: { creates: 4_000, routerStartMs: 250, createMs: 30_000, ms: 30_250, failed: 0 },
       viaManagementVsBoot: 1.21,
     };
@@ -176,7 +177,7 @@ describe('workload and options', () => {
   });
 
   it('parses sections, with ops as an alias of latency, and refuses unknown ones', () => {
-    expect(parseSections(undefined)).toEqual(['latency', 'throughput', 'cold', 'memory', 'channel', 'patch']);
+    expect(parseSections(undefined)).toEqual(['latency', 'throughput', 'cold', 'split', 'memory', 'channel', 'patch']);
     expect(parseSections('memory, ops')).toEqual(['latency', 'memory']);
     expect(parseSections('channel')).toEqual(['channel']);
     expect(parseSections('channel,throughput')).toEqual(['throughput', 'channel']);

@@ -34,6 +34,7 @@ import { measureThroughput } from './throughput.js';
 import { PLANS, SECTIONS, parseSections, type RunPlan, type Section } from './plan.js';
 import { DEFAULT_REAL_BOOT_BUDGET_S, runsOn, simulatorOnlyNote } from './router-costs.js';
 import { measurePatch } from './patch.js';
+import { COLD_SPLIT_MIXES, COLD_SPLIT_QUICK_MIXES, measureColdSplit } from './cold-split.js';
 
 const { values } = parseArgs({
   options: {
@@ -99,6 +100,9 @@ async function runTarget(target: BenchTarget, noLatency: BenchTarget | undefined
   });
   await section(result, 'cold', async () => {
     if (runs('cold', plan.cold.entities)) result.coldStart = await measureColdStart(target, plan.cold.entities, plan.cold.runs, true, progress);
+  });
+  await section(result, 'split', async () => {
+    result.coldSplit = await measureColdSplit(target, plan.split.quick ? COLD_SPLIT_QUICK_MIXES : COLD_SPLIT_MIXES, plan.split.runs, progress);
   });
   await section(result, 'memory', async () => {
     const memory: NonNullable<TargetResult['memory']> = {};

@@ -1,6 +1,6 @@
 /** What a full and a quick (`--quick`, smoke) run measure, and the section names. */
 
-export const SECTIONS = ['latency', 'throughput', 'cold', 'memory', 'channel', 'patch'] as const;
+export const SECTIONS = ['latency', 'throughput', 'cold', 'split', 'memory', 'channel', 'patch'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface RunPlan {
@@ -28,6 +28,8 @@ export interface RunPlan {
     readonly runs: number;
     readonly offRuns: number;
   };
+  /** Cold start per type mix: boot file only, management only, the product's split (`cold-split.ts`). */
+  readonly split: { readonly quick: boolean; readonly runs: number };
   /** The plan as a JSON Patch against the plan alone (`patch.ts`; no router involved). */
   readonly patch: { readonly sizes: readonly number[]; readonly runs: number; readonly changes: number };
 }
@@ -39,6 +41,7 @@ export const PLANS: Readonly<Record<'full' | 'quick', RunPlan>> = {
     cold: { entities: 4_000, runs: 3 },
     memory: { idleEntities: 10, largeEntities: 10_000, settleMs: 3_000, leakEntities: 100, leakPasses: 1_000 },
     channel: { credentialCalls: 20, credentialChildren: 5, connects: 30, entities: 2_000, runs: 2, offRuns: 5 },
+    split: { quick: false, runs: 1 },
     patch: { sizes: [1_000, 10_000], runs: 7, changes: 30 },
   },
   quick: {
@@ -47,6 +50,7 @@ export const PLANS: Readonly<Record<'full' | 'quick', RunPlan>> = {
     cold: { entities: 400, runs: 1 },
     memory: { idleEntities: 10, largeEntities: 1_000, settleMs: 1_000, leakEntities: 50, leakPasses: 100 },
     channel: { credentialCalls: 5, credentialChildren: 1, connects: 5, entities: 200, runs: 1, offRuns: 1 },
+    split: { quick: true, runs: 1 },
     patch: { sizes: [1_000], runs: 3, changes: 5 },
   },
 };
