@@ -35,3 +35,27 @@ export class Sleeper {
     this.pending.clear();
   }
 }
+
+/**
+ * Holds one agent's replies for their modelled cost on a running clock, so costs below Node's
+ * 1 ms timer floor add up as they do on the router (a 0.3 ms C-agent CREATE is not a 1 ms sleep):
+ * the time still owed is carried to the next request, and a timer that fired late is repaid.
+ * One per serial queue: its requests never overlap.
+ */
+export class Pacer {
+  #owedMs = 0;
+
+  constructor(
+    private readonly sleeper: Pick<Sleeper, 'sleep'>,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  async hold(ms: number): Promise<void> {
+    this.#owedMs += ms;
+    if (this.#owedMs < 1) return;
+    const started = this.now();
+    await this.sleeper.sleep(this.#owedMs);
+    // A late timer is repaid, but by at most this request's cost (a suspended process owes nothing).
+    this.#owedMs = Math.max(this.#owedMs - (this.now() - started), -ms);
+  }
+}

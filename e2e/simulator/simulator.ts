@@ -17,7 +17,7 @@ import { managementEndpoint, type Endpoint } from './management-endpoint.js';
 import { handlePythonRequest } from './python-agent.js';
 import { pyStr, type Attributes } from './python-values.js';
 import type { ManagementReply } from './request.js';
-import { Sleeper, SerialQueue } from './scheduling.js';
+import { Pacer, Sleeper, SerialQueue } from './scheduling.js';
 import { coreLinks } from './server-links.js';
 import type { ConnectionInfo, ConnectionSecurity, RouterState, StateOptions } from './state.js';
 import { TcpDataPlane } from './tcp-plane.js';
@@ -113,6 +113,8 @@ export class RouterSimulator {
   private readonly held: { replyTo: string; correlationId: unknown; reply: ManagementReply }[] = [];
   private readonly requestCounts: Record<string, number> = {};
   private queues = { python: new SerialQueue(), c: new SerialQueue() };
+  /** Each agent's clock for reply holds (its queue is serial). */
+  private readonly pacers = { python: new Pacer(this.sleeper), c: new Pacer(this.sleeper) };
   private generation = 0;
   private closed = false;
 
@@ -256,7 +258,7 @@ export class RouterSimulator {
       rows: Array.isArray(body?.results) ? body.results.length : 0,
       sslProfileUpdate: operation.toUpperCase() === 'UPDATE' && findType(pyStr(request.properties['type'] ?? ''))?.shortName === 'sslProfile',
     });
-    if (cost > 0) await this.sleeper.sleep(cost);
+    if (cost > 0) await (target ? this.pacers.c : this.pacers.python).hold(cost);
     if (generation !== this.generation || !reply || !request.replyTo) return;
     this.deliver(request.replyTo, request.correlationId, reply);
   }
