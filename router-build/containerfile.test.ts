@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IMAGE_ROUTER_PATH } from '../controller/router/find-binary.js';
 import { SETTINGS } from '../schemas/settings.js';
+import { IMAGE_NODE_OPTIONS } from '../e2e/bench/controller-cli.js';
 
 const HERE = import.meta.dirname;
 const ROOT = join(HERE, '..');
@@ -114,7 +115,7 @@ describe('Containerfile', () => {
 
   it('sizes the V8 heap with NODE_OPTIONS that this Node accepts, keeping WebAssembly (fetch, Request)', async () => {
     const options = [...new Set(['runtime', 'dev'].map((name) => stage(name).find((l) => l.startsWith('ENV NODE_OPTIONS='))))];
-    expect(options).toEqual(['ENV NODE_OPTIONS="--max-semi-space-size=1 --max-old-space-size=96"']);
+    expect(options).toEqual([`ENV NODE_OPTIONS="${IMAGE_NODE_OPTIONS}"`]);
     const value = options[0]!.slice('ENV NODE_OPTIONS="'.length, -1);
     // --lite-mode and --jitless remove WebAssembly, and Node 20's undici then throws on the first
     // `new Request()` (ky and the Edgelet client make one): pot mode would exit at start.

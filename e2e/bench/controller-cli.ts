@@ -14,6 +14,9 @@ import { freePort } from '../../controller/net/free-port.js';
 import type { StatusDocument } from '../../controller/loop/status.js';
 import type { BenchTarget } from './router-process.js';
 
+/** `ENV NODE_OPTIONS` of the runtime image (`router-build/Containerfile`; its test keeps the two equal). */
+export const IMAGE_NODE_OPTIONS = '--max-semi-space-size=1 --max-old-space-size=96';
+
 const CLI = fileURLToPath(new URL('../../controller/cli/main.js', import.meta.url));
 const POLL_MS = 5;
 
@@ -81,6 +84,8 @@ export class ControllerCli {
         ROUTER_MGMT_PORT: String(managementPort),
         HTTP_PORT: String(httpPort),
         LOG_LEVEL: 'info',
+        // The V8 heap sizing the image ships with, so the bench measures what users run.
+        NODE_OPTIONS: IMAGE_NODE_OPTIONS,
         SKROUTERD_BIN: target.bin,
         ...target.env,
         ...env,
