@@ -38,6 +38,11 @@ export interface InputRead {
   readonly valid: boolean;
   /** Set when the source could not be read: the pass goes on with the last good state. */
   readonly sourceError?: unknown;
+  /**
+   * The `onDesired` hook of a new valid state (the boot file rewrite), still running: it is off
+   * the path to the router, and the pass awaits it before a restart and before it ends.
+   */
+  readonly written?: Promise<void>;
 }
 
 export class DesiredInput {
@@ -95,13 +100,16 @@ export class DesiredInput {
     const loaded = snapshot.unusable
       ? { ok: false as const, errors: [{ file: snapshot.file, path: '$', message: snapshot.unusable, severity: 'error' as const }], warnings: [] }
       : await loadChecked(snapshot.text, snapshot.file, this.#o.loadLimits, this.#o.check);
+    let written: Promise<void> | undefined;
     if (loaded.ok) {
       status.clear('rejected');
       this.#reportedRejection = undefined;
       if (this.#lastGood?.revision !== snapshot.revision) {
         this.#lastGood = { state: loaded.state, revision: snapshot.revision };
         metrics.setDesired(countByKind(loaded.state));
-        await this.#o.onDesired?.(loaded.state, snapshot.revision);
+        written = this.#o.onDesired?.(loaded.state, snapshot.revision);
+        // Handled here too: a pass that fails before awaiting it must not leave it unhandled.
+        written?.catch(() => undefined);
       }
     } else {
       this.#reject(log, snapshot.revision, loaded.errors);
@@ -109,7 +117,7 @@ export class DesiredInput {
     }
     // `appliedRevision` moves only when the pass is recorded: readers wait on it.
     status.update({ source: { ...status.document.source, ...source.describe(), revision: snapshot.revision } });
-    return { revision: snapshot.revision, valid: loaded.ok };
+    return { revision: snapshot.revision, valid: loaded.ok, ...(written ? { written } : {}) };
   }
 
   #reject(log: Log, revision: string, errors: readonly ConfigIssue[]): void {

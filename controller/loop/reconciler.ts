@@ -1,6 +1,7 @@
 /**
  * One reconcile pass. It never asks what triggered it: it reads the whole desired state and the
- * whole actual state, plans, applies, and records the outcome.
+ * whole actual state, plans, applies, and records the outcome. (A pass the queue does not mark
+ * `full` takes the actual state from the last read plus its own writes since: see RouterReader.)
  *
  * Contract with the work queue (controller-runtime semantics):
  * - returns normally when the router converged (or holds the last good state while the input is
@@ -10,7 +11,7 @@
  * - throws {@link TerminalError} when the input is invalid and there is no last good state: no
  *   retry until something triggers a pass again.
  */
-import { ENTITY_KINDS, type DesiredState, type EntityKind } from '../../schemas/index.js';
+import type { DesiredState } from '../../schemas/index.js';
 import { applyPlan, type ApplyResult } from '../../reconcilers/apply.js';
 import type { Management } from '../../reconcilers/management.js';
 import { plan as planPass } from '../../reconcilers/plan.js';
@@ -23,7 +24,7 @@ import { errorFields, type Log } from '../log.js';
 import type { DesiredSource, SourceHealth } from '../sources/source.js';
 import { DesiredInput, type DesiredCheck } from './desired-input.js';
 import { PassStoppedError, RefusedError, SourceUnavailableError } from './pass-errors.js';
-import { readActual } from './read-actual.js';
+import { RouterReader } from './read-actual.js';
 import { describeError, type StatusStore } from './status.js';
 import { SyncLedger, entityKey } from './sync-ledger.js';
 import { TerminalError, type PassContext, type PassResult } from './work-queue.js';
@@ -98,9 +99,7 @@ export class Reconciler {
   /** The last desired revisions with their JSON Patch and outcome (`/status` `history`). */
   readonly #history = new RevisionHistory();
   #reportedHeldBack = '';
-  /** Kinds the router held entities of, as last seen. */
-  readonly #seen = new Set<EntityKind>();
-  #lastFullRead = -Infinity;
+  readonly #router: RouterReader;
 
   constructor(options: ReconcilerOptions) {
     this.#o = options;
@@ -113,6 +112,7 @@ export class Reconciler {
       ...(options.onDesired ? { onDesired: options.onDesired } : {}),
     });
     options.status.reportSource(() => this.#input.health());
+    this.#router = new RouterReader(options.management, options.status, options.fullReadEveryMs ?? 0);
   }
 
   /** The desired state the router is being held to (the last valid input). */
@@ -143,7 +143,21 @@ export class Reconciler {
     this.#input.adopt(state, revision);
   }
 
+  /**
+   * One pass. A pass the queue does not mark `full` (only input changes triggered it, and a full
+   * one ran within the resync period) plans against the router state the last pass read plus the
+   * replies of its own writes, when that state is known exactly; any failure drops it.
+   */
   async reconcile(ctx: PassContext): Promise<PassResult> {
+    try {
+      return await this.#pass(ctx);
+    } catch (error) {
+      this.#router.invalidate();
+      throw error;
+    }
+  }
+
+  async #pass(ctx: PassContext): Promise<PassResult> {
     const log = this.#o.log.child({ reconcileId: ctx.id });
     const started = performance.now();
     const progress = () => {
@@ -156,7 +170,7 @@ export class Reconciler {
     progress();
     const desired = this.#input.lastGood?.state;
     if (!desired) throw new TerminalError('no desired state');
-    const actual = await this.#readActual(desired);
+    const actual = await this.#router.read(desired, ctx.full === false);
     progress();
     const ssl = this.#o.sslProfiles ? await this.#o.sslProfiles.resolve(desired, actual) : undefined;
     this.#reportHeldBack(log, ssl?.heldBack ?? []);
@@ -171,15 +185,22 @@ export class Reconciler {
     if (result.aborted) throw new PassStoppedError(ctx.id, result.outcomes.length, plan.operations.length);
     this.#o.status.setEntities(desired.entities, result.outcomes, ssl?.heldBack ?? [], (key) => this.#ledger.refusal(key)?.error);
 
-    if (plan.restart.length > 0) await this.#o.onRestartRequired?.(plan, desired);
-    else this.#o.status.clear('restartPending');
+    // The boot file rewrite of a new state ran beside the router's writes; a restart needs it,
+    // and its failure fails the pass (retried with backoff; the live router is already updated).
+    const bootError: unknown = await input.written?.then(() => undefined, (error: unknown) => error ?? new Error('boot file write failed'));
+    if (bootError === undefined) {
+      if (plan.restart.length > 0) await this.#o.onRestartRequired?.(plan, desired);
+      else this.#o.status.clear('restartPending');
+    }
 
     const refused = [...this.#ledger.refusedKeys()];
     const settled = result.failed.length === 0 && result.skipped.length === 0;
-    const converged = settled && refused.length === 0;
+    const converged = settled && refused.length === 0 && bootError === undefined;
     const failure = !settled
       ? new OperationsFailedError(result)
-      : refused.length > 0
+      : bootError !== undefined
+        ? bootError instanceof Error ? bootError : new Error(describeError(bootError))
+        : refused.length > 0
         ? new RefusedError(refused.map((key) => ({ key, error: this.#ledger.refusal(key)?.error ?? '' })))
         : undefined;
     const report: PassReport = {
@@ -211,7 +232,7 @@ export class Reconciler {
     for (const warning of plan.warnings) log.warn(warning.message, { code: warning.code, kind: warning.kind, name: warning.name });
     if (plan.operations.length > 0) log.info('applying plan', { operations: plan.operations.length, summary: summarise(plan) });
     const corrected = new Set<string>();
-    return applyPlan(plan, this.#o.management, {
+    return applyPlan(plan, this.#router.management, {
       signal,
       onOutcome: (o) => {
         this.#o.onProgress?.();
@@ -267,33 +288,6 @@ export class Reconciler {
     this.#reportedHeldBack = key;
     if (heldBack.length === 0) log.info('no entity held back by missing TLS material any more');
     else log.warn('entities held back until their TLS material is usable', { heldBack: heldBack.map((h) => `${h.kind}/${h.name}: ${h.reason}`) });
-  }
-
-  /**
-   * One QUERY per kind desired or last seen on the router (every managed kind when a full read
-   * is due), pipelined. A failure here means the router is not reachable.
-   */
-  async #readActual(desired: DesiredState): Promise<ActualState> {
-    const { management, status } = this.#o;
-    const now = performance.now();
-    const full = now - this.#lastFullRead >= (this.#o.fullReadEveryMs ?? 0);
-    const inUse = new Set(desired.entities.map((e) => e.kind));
-    const kinds = full ? ENTITY_KINDS : ENTITY_KINDS.filter((k) => this.#seen.has(k) || inUse.has(k));
-    // `reachable` is the management connection's (client events); a failed read only says why.
-    try {
-      const actual = await readActual(management, kinds);
-      if (full) this.#lastFullRead = now;
-      for (const kind of kinds) {
-        if ((actual[kind]?.length ?? 0) > 0) this.#seen.add(kind);
-        else this.#seen.delete(kind);
-      }
-      const { lastError: _cleared, ...router } = status.document.router;
-      status.update({ router });
-      return actual;
-    } catch (error) {
-      status.update({ router: { ...status.document.router, lastError: describeError(error) } });
-      throw error;
-    }
   }
 }
 

@@ -166,4 +166,39 @@ describe('WorkQueue', () => {
     await vi.advanceTimersByTimeAsync(120_000);
     expect(outcomes).toEqual(['stopped']);
   });
+  it('marks a pass full unless only input changes triggered it since a full pass within the resync period', async () => {
+    const p = controllablePass();
+    const q = new WorkQueue(p.run, { resyncMs: 10_000, jitter: 0.1 });
+    const pass = async (...reasons: string[]) => {
+      for (const r of reasons) q.trigger(r);
+      await vi.advanceTimersByTimeAsync(0);
+      p.finish();
+      await vi.advanceTimersByTimeAsync(0);
+      return p.calls.at(-1)?.full;
+    };
+    expect(await pass('file-changed')).toBe(true); // the first pass
+    expect(await pass('file-changed')).toBe(false);
+    expect(await pass('edgelet-signal', 'file-changed')).toBe(false);
+    expect(await pass('file-changed', 'router restarted (detected)')).toBe(true);
+    expect(await pass('router reconnected')).toBe(true);
+    expect(await pass('anything else')).toBe(true);
+    // Input changes every 2 s keep postponing the resync timer: a full pass still comes within
+    // the shortest resync period (9 s) of the last one.
+    const fulls: boolean[] = [];
+    for (let k = 0; k < 6; k++) {
+      await vi.advanceTimersByTimeAsync(2_000);
+      fulls.push((await pass('file-changed')) === true);
+    }
+    expect(fulls).toEqual([false, false, false, false, true, false]);
+    // A failed pass makes the next one full, whatever triggered it.
+    q.trigger('file-changed');
+    await vi.advanceTimersByTimeAsync(0);
+    p.fail(new Error('router down'));
+    await vi.advanceTimersByTimeAsync(0);
+    q.trigger('file-changed');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(p.calls.at(-1)?.full).toBe(true);
+    p.finish();
+    await q.stop();
+  });
 });

@@ -5,8 +5,15 @@
  * - a failed pass is retried with capped exponential backoff; success resets the backoff;
  * - a {@link TerminalError} is reported and not retried: the next trigger (an input change, the
  *   resync timer) runs a pass again;
- * - after every pass the next resync is scheduled with jitter.
+ * - after every pass the next resync is scheduled with jitter;
+ * - a pass is {@link PassContext.full} (it must read the whole router) unless every trigger since
+ *   the last pass was a change of the input ({@link INPUT_CHANGE_REASONS}) and a full pass started
+ *   less than the shortest resync period ago: the router is read in full at least once per resync
+ *   however often the input changes, and after any failure, reconnect or restart.
  */
+
+/** Triggers that say only "the desired input changed": the router itself is as the last pass left it. */
+export const INPUT_CHANGE_REASONS: ReadonlySet<string> = new Set(['file-changed', 'edgelet-signal']);
 
 /** A failure that retrying cannot fix (invalid desired state): no backoff retry. */
 export class TerminalError extends Error {
@@ -22,10 +29,17 @@ export class TerminalError extends Error {
 export interface PassContext {
   /** Increments per pass; logged on every line of the pass. */
   readonly id: number;
-  /** Why the pass runs (for logs and metrics only; the pass reads the whole state regardless). */
+  /** Why the pass runs (for logs and metrics; what it may skip reading is {@link full}, decided here). */
   readonly reasons: readonly string[];
   /** Fires when the queue stops: the pass ends at its next operation boundary. */
   readonly signal: AbortSignal;
+  /**
+   * True when the pass must read the router in full (the first pass, resync, retry, reconnect,
+   * restart, any trigger but an input change, or no full pass within the shortest resync period).
+   * When false the pass may reuse the router state it last read plus the replies of its own writes.
+   * Absent (a caller other than the queue) means true.
+   */
+  readonly full?: boolean;
 }
 
 export type PassResult = { readonly requeueAfterMs?: number } | void;
@@ -63,6 +77,8 @@ export class WorkQueue {
   #reasons = new Set<string>();
   #failures = 0;
   #passes = 0;
+  /** Start of the last full pass (performance.now()); a failed pass makes the next one full. */
+  #lastFullAt = -Infinity;
   #stopped = false;
   readonly #abort = new AbortController();
 
@@ -142,10 +158,14 @@ export class WorkQueue {
   }
 
   async #pass(): Promise<void> {
-    const ctx: PassContext = { id: ++this.#passes, reasons: [...this.#reasons], signal: this.#abort.signal };
+    const started = performance.now();
+    const reasons = [...this.#reasons];
+    const { resyncMs, jitter } = this.#options;
+    const full = started - this.#lastFullAt >= resyncMs * (1 - jitter) || reasons.length === 0 || reasons.some((r) => !INPUT_CHANGE_REASONS.has(r));
+    if (full) this.#lastFullAt = started;
+    const ctx: PassContext = { id: ++this.#passes, reasons, signal: this.#abort.signal, full };
     this.#reasons.clear();
     this.#dirty = false;
-    const started = performance.now();
     let next: number;
     let outcome: PassOutcome;
     try {
@@ -155,6 +175,7 @@ export class WorkQueue {
       outcome = { result: 'success', durationMs: performance.now() - started };
     } catch (error) {
       const durationMs = performance.now() - started;
+      this.#lastFullAt = -Infinity;
       if (this.#stopped) {
         next = 0;
         outcome = { result: 'stopped', durationMs, error };

@@ -134,4 +134,40 @@ describe('FileSource', () => {
     await writeFile(file, Buffer.from('[["listener", {"name": "caf\u00e9"}]]', 'latin1'));
     expect((await new FileSource({ file }).read()).unusable).toBe('the file is not valid UTF-8');
   });
+  it('notifies a change at its leading edge: with an hour of debounce and no poll, an atomic write is still seen', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fsrc-'));
+    const file = join(dir, 'skrouterd.json');
+    await writeFileAtomic(file, '[]');
+    const src = new FileSource({ file, debounceMs: 3_600_000, pollMs: 3_600_000 });
+    source = src;
+    await src.read();
+    const changes: string[] = [];
+    await src.start((r) => changes.push(r));
+    await writeFileAtomic(file, '[["router", {"id": "r"}]]');
+    await nextChange(changes, 1);
+    expect((await src.read()).text).toContain('"id": "r"');
+    // A second write within the debounce is the same burst: it waits for the trailing check.
+    await writeFileAtomic(file, '[["router", {"id": "s"}]]');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(changes).toEqual(['file-changed']);
+  });
+
+  it('never notifies at the leading edge a file written in place and not complete yet; the whole file after it is', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fsrc-'));
+    const file = join(dir, 'skrouterd.json');
+    await writeFile(file, '[]');
+    const src = new FileSource({ file, debounceMs: 3_600_000, pollMs: 3_600_000 });
+    source = src;
+    await src.read();
+    const seen: string[] = [];
+    await src.start(() => void src.read().then((s) => seen.push(s.text)));
+    await writeFile(file, '[["router", {"id": ');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(seen).toEqual([]);
+    const whole = '[["router", {"id": "r"}]]';
+    await writeFileAtomic(file, whole);
+    const started = Date.now();
+    while (seen.length === 0 && Date.now() - started < 10_000) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(seen).toEqual([whole]);
+  });
 });

@@ -4,7 +4,15 @@
  * The directory is watched rather than the file: the kubelet updates a ConfigMap volume by
  * swapping a `..data` symlink, and editors save by writing a new file and renaming it, and
  * neither shows up as a change of the watched path itself. Any event re-reads the file; the loop
- * is triggered only when the content hash changed, after `debounceMs` of quiet.
+ * is triggered only when the content hash changed.
+ *
+ * Leading edge: the events of a burst (each less than `debounceMs` after the previous one) read
+ * the file at once until one finds it changed and complete, which is notified at once. Complete
+ * means it parses as JSON: a file still being written in place never does, since no proper prefix
+ * of a JSON array or object is JSON; an atomic rename or a `..data` swap shows only whole files. Events of a `..data` swap before the swap itself find the
+ * old content and notify nothing, so a swap is one change. After that, while changes keep
+ * arriving, only the trailing check after `debounceMs` of quiet (and the settle look and the
+ * poll) notify, as before: a burst costs a leading pass and a few more, not a pass per write.
  *
  * chokidar throttles events of one path: a file replaced again within ~50 ms of an event may get
  * no event of its own (measured: the last of three quick atomic writes went unseen in 22 of 40
@@ -19,6 +27,7 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { DEFAULT_MAX_BYTES } from '../../schemas/config/index.js';
+import { blankCommentLines } from '../../schemas/config/json-text.js';
 import { CONFIG_LIMIT_SETTINGS } from '../config-limits.js';
 import { FileTooLargeError, readBounded } from '../fs/read-bounded.js';
 import { SourceHealthTracker, failureReason, type SourceHealth } from './health.js';
@@ -35,24 +44,35 @@ export interface FileSourceOptions {
   readonly debounceMs?: number;
   /** Largest file read (`CONFIG_MAX_BYTES`); a bigger one is not read but rejected. Default {@link DEFAULT_MAX_BYTES} (4 MiB). */
   readonly maxBytes?: number;
+  /** Period of the safety-net `stat`. Default {@link POLL_MS}. */
+  readonly pollMs?: number;
 }
 
 export class FileSource implements DesiredSource {
   readonly #file: string;
   readonly #debounceMs: number;
   readonly #maxBytes: number;
+  readonly #pollMs: number;
   #watcher: FSWatcher | undefined;
   #timer: NodeJS.Timeout | undefined;
   #settleTimer: NodeJS.Timeout | undefined;
   #poll: NodeJS.Timeout | undefined;
   #identity = '';
   #lastRevision: string | undefined;
+  /** When the watcher last saw an event of the file (performance.now()). */
+  #lastEventAt = -Infinity;
+  /** The current burst of events already notified a change at its leading edge. */
+  #led = false;
+  #leading = false;
+  /** An event came during a leading check (e.g. the `..data` rename after its directory was made). */
+  #leadAgain = false;
   readonly #health = new SourceHealthTracker();
 
   constructor(options: FileSourceOptions) {
     this.#file = options.file;
     this.#debounceMs = options.debounceMs ?? 100;
     this.#maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.#pollMs = options.pollMs ?? POLL_MS;
   }
 
   describe(): { kind: string; location: string } {
@@ -108,6 +128,14 @@ export class FileSource implements DesiredSource {
       if (basename(path) !== name && !basename(path).startsWith('..')) return;
       clearTimeout(this.#timer);
       clearTimeout(this.#settleTimer);
+      // A burst is events less than `debounceMs` apart; only its first complete change leads.
+      const now = performance.now();
+      if (now - this.#lastEventAt >= this.#debounceMs) this.#led = false;
+      this.#lastEventAt = now;
+      if (!this.#led) {
+        if (this.#leading) this.#leadAgain = true;
+        else void this.#leadingCheck(onChange);
+      }
       this.#timer = setTimeout(() => void this.#checkChanged(onChange), this.#debounceMs);
       this.#settleTimer = setTimeout(() => void this.#checkChanged(onChange), this.#debounceMs + SETTLE_MS);
     });
@@ -120,7 +148,7 @@ export class FileSource implements DesiredSource {
         this.#identity = identity;
         return this.#checkChanged(onChange);
       });
-    }, POLL_MS);
+    }, this.#pollMs);
   }
 
   async #statIdentity(): Promise<string> {
@@ -137,6 +165,26 @@ export class FileSource implements DesiredSource {
       () => 'unreadable',
     );
     if (now !== before) onChange('file-changed');
+  }
+
+  /** Notifies at once a changed file that is complete; anything else waits for the trailing check. */
+  async #leadingCheck(onChange: (reason: string) => void): Promise<void> {
+    this.#leading = true;
+    try {
+      for (let again = true; again && this.#watcher; ) {
+        this.#leadAgain = false;
+        const before = this.#lastRevision;
+        const snapshot = await this.#load().catch(() => undefined);
+        if (snapshot && snapshot.revision !== before && snapshot.unusable === undefined && isCompleteJson(snapshot.text)) {
+          this.#led = true;
+          onChange('file-changed');
+          return;
+        }
+        again = this.#leadAgain;
+      }
+    } finally {
+      this.#leading = false;
+    }
   }
 
   async close(): Promise<void> {
@@ -159,6 +207,16 @@ export class FileReadError extends Error {
 
   override get name(): string {
     return 'FileReadError';
+  }
+}
+
+/** Whether `text` is a whole JSON document (a file cut short while being written is not). */
+function isCompleteJson(text: string): boolean {
+  try {
+    JSON.parse(blankCommentLines(text));
+    return true;
+  } catch {
+    return false;
   }
 }
 

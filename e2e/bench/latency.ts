@@ -61,12 +61,17 @@ const defined = (v: number | undefined, what: string): number => {
   return v;
 };
 
+/**
+ * A pass that reused the router state it last read (issue 15: only input changes triggered it)
+ * sends no QUERY: its reading phase is then all of read start → first write, and readActual and
+ * planning are 0.
+ */
 function phasesOf(p: PassRecord, t0: number): Record<Phase | 'total', number> {
   const t = p.trace;
   const readStart = defined(t.readStartAt, 'read start');
-  const firstQuery = defined(t.firstQueryAt, 'query');
-  const lastQuery = defined(t.lastQueryReplyAt, 'query reply');
   const firstWrite = defined(t.firstWriteAt, 'write');
+  const firstQuery = t.firstQueryAt ?? firstWrite;
+  const lastQuery = t.lastQueryReplyAt ?? firstWrite;
   const lastWrite = defined(t.lastWriteReplyAt, 'write reply');
   return {
     debounce: readStart - t0,
@@ -261,7 +266,7 @@ export async function measurePotApplied(target: BenchTarget, entities: number, c
   const { FakeEdgelet } = await import('../fake-edgelet/fake-edgelet.js');
   const config = (shift: number) => ({
     metadata: { id: 'pot-bench', mode: 'interior' },
-    bridges: { tcpListeners: Object.fromEntries(Array.from({ length: entities }, (_, i) => [`l${i}`, { name: `l${i}`, host: '127.0.0.1', port: String(41_000 + i + (i === 0 ? shift : 0)), address: `a${i}` }])) },
+    bridges: { tcpListeners: Object.fromEntries(Array.from({ length: entities }, (_, i) => [`l${i}`, { name: `l${i}`, host: '127.0.0.1', port: String(i === 0 ? 42_000 + shift : 41_000 + i), address: `a${i}` }])) },
   });
   const fake = await FakeEdgelet.start({ config: config(0) });
   const dir = await mkdtemp(join(tmpdir(), 'iofog-router-bench-pot-'));
@@ -301,7 +306,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const shims = await mkdtemp(join(tmpdir(), 'iofog-router-bench-'));
   const target = await simulatorTarget(shims);
   process.stdout.write(`${target.description}; load average ${loadavg()[0]?.toFixed(2)} on ${availableParallelism()} cores (shared machine)\n`);
-  for (const n of (values.sizes ?? '').split(',').map(Number)) process.stdout.write(`${formatApplied(await measureApplied(target, n, Number(values.changes)))}\n`);
+  for (const n of (values.sizes ?? '').split(',').filter((s) => s !== '').map(Number)) process.stdout.write(`${formatApplied(await measureApplied(target, n, Number(values.changes)))}\n`);
   if (!values['no-pot']) process.stdout.write(`${formatApplied(await measurePotApplied(target, 10, Number(values.changes)))}\n`);
   await rm(shims, { recursive: true, force: true });
 }

@@ -3,8 +3,8 @@
  *
  * `start()` keeps one control socket open and refetches the config when it opens (first time
  * and every reconnect: the agent never replays a signal sent while the socket was down), when
- * `0x0C` arrives (signals that arrive together or during a refetch collapse into one more
- * refetch), and every `pollIntervalMs` as a safety net. `onChange` is called only when the
+ * `0x0C` arrives (at once after a quiet spell; signals that arrive together, within `coalesceMs`
+ * of each other or during a refetch collapse into one more refetch), and every `pollIntervalMs` as a safety net. `onChange` is called only when the
  * fetched config differs from the last one seen. A refetch that fails is retried with backoff
  * (1 s → 30 s, jitter) until one succeeds.
  *
@@ -77,6 +77,7 @@ export class EdgeletSource implements DesiredSource {
   #closed = false;
   #refetches = 0;
   readonly #health = new SourceHealthTracker();
+  #lastSignalAt = -Infinity;
   /** Bumped by whatever may mean the config changed (signal, socket open, poll). */
   #epoch = 0;
   /** The last answer the Edgelet gave (usable or not) and the epoch its fetch started in. */
@@ -151,7 +152,12 @@ export class EdgeletSource implements DesiredSource {
         onClose: () => this.#requestRefetch('edgelet-disconnected', 0),
         onSignal: () => {
           this.#health.signal();
-          this.#requestRefetch('edgelet-signal', this.#options.coalesceMs ?? 100);
+          // Leading edge: a signal after a quiet spell refetches at once; one within `coalesceMs`
+          // of the previous signal waits that long, so a burst of signals is one or two refetches.
+          const now = performance.now();
+          const coalesceMs = this.#options.coalesceMs ?? 100;
+          this.#requestRefetch('edgelet-signal', now - this.#lastSignalAt >= coalesceMs ? 0 : coalesceMs);
+          this.#lastSignalAt = now;
         },
         onResourceSignal: () => {
           this.#log.info('edgelet: resource limits changed (0x0F)');
