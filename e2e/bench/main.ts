@@ -25,7 +25,7 @@ import { parseArgs } from 'node:util';
 import { routerTarget } from '../harness/router-target.js';
 import { measureChannelThroughput, measureConnect, measureCredentials } from './channel.js';
 import { measureColdStart } from './cold-start.js';
-import { measureLatency } from './latency.js';
+import { formatApplied, measureApplied, measureLatency, measurePotApplied } from './latency.js';
 import { measureLeak, measureRss } from './memory.js';
 import { latencyChart, renderTables, type BenchReport, type Machine, type TargetResult } from './report.js';
 import { simulatorTarget, type BenchTarget } from './router-process.js';
@@ -93,6 +93,10 @@ async function runTarget(target: BenchTarget, noLatency: BenchTarget | undefined
   await section(result, 'latency', async () => {
     result.latency = [];
     for (const n of plan.latency.sizes.filter((n) => runs('latency', n))) result.latency.push(await measureLatency(target, n, plan.latency, progress));
+    result.applied = [];
+    for (const n of plan.applied.sizes.filter((n) => runs('latency', n))) result.applied.push(await measureApplied(target, n, plan.applied.changes));
+    if (plan.applied.pot) result.applied.push(await measurePotApplied(target, 10, plan.applied.changes));
+    for (const row of result.applied) progress(formatApplied(row));
   });
   await section(result, 'throughput', async () => {
     result.throughput = [await measureThroughput(target, plan.throughput.entities, plan.throughput.runs, 'on', progress)];

@@ -4,6 +4,8 @@ export const SECTIONS = ['latency', 'throughput', 'cold', 'split', 'memory', 'ch
 export type Section = (typeof SECTIONS)[number];
 
 export interface RunPlan {
+  /** Change → applied as an operator sees it (atomic write or 0x0C → `/status` appliedRevision), `latency.ts`. */
+  readonly applied: { readonly sizes: readonly number[]; readonly changes: number; readonly pot: boolean };
   readonly latency: { readonly sizes: readonly number[]; readonly changes: number; readonly warmup: number; readonly noopPasses: number };
   /** `runs` with the latency model on (or a real router); `offRuns` with it off (client overhead). */
   readonly throughput: { readonly entities: number; readonly runs: number; readonly offRuns: number };
@@ -36,6 +38,7 @@ export interface RunPlan {
 
 export const PLANS: Readonly<Record<'full' | 'quick', RunPlan>> = {
   full: {
+    applied: { sizes: [10, 100, 1_000], changes: 30, pot: true },
     latency: { sizes: [10, 1_000, 5_000], changes: 30, warmup: 3, noopPasses: 5 },
     throughput: { entities: 2_000, runs: 2, offRuns: 3 },
     cold: { entities: 4_000, runs: 3 },
@@ -45,6 +48,7 @@ export const PLANS: Readonly<Record<'full' | 'quick', RunPlan>> = {
     patch: { sizes: [1_000, 10_000], runs: 7, changes: 30 },
   },
   quick: {
+    applied: { sizes: [10], changes: 5, pot: true },
     latency: { sizes: [10, 200], changes: 5, warmup: 1, noopPasses: 2 },
     throughput: { entities: 200, runs: 1, offRuns: 1 },
     cold: { entities: 400, runs: 1 },

@@ -4,6 +4,7 @@
  */
 import type { ChannelResult } from './channel.js';
 import { patchTable, type PatchBenchResult } from './patch.js';
+import type { AppliedRow } from './latency.js';
 import { renderColdSplit, type ColdSplitResult } from './cold-split.js';
 import type { ColdStartResult } from './cold-start.js';
 import type { LatencyResult } from './latency.js';
@@ -29,6 +30,7 @@ export interface TargetResult {
   memory?: { idle?: RssResult; large?: RssResult; leak?: LeakResult };
   channel?: ChannelResult;
   patch?: PatchBenchResult[];
+  applied?: AppliedRow[];
   coldSplit?: ColdSplitResult[];
   readonly errors: string[];
   /** What this router did not run, and why (sizes run on the simulator only). */
@@ -202,6 +204,17 @@ export function renderTables(report: BenchReport): string {
     );
   }
   for (const t of targets) if (t.coldSplit?.length) parts.push(`**Cold start by type mix** (${routerLabel(t.target.kind)}), s\n\n${renderColdSplit(t.coldSplit)}`);
+  const applied = targets.flatMap((t) => (t.applied ?? []).map((r) => ({ t: routerLabel(t.target.kind), r })));
+  if (applied.length > 0) {
+    parts.push(
+      '**A change applied**, ms from the atomic write of the desired file (pot: the `0x0C` signal) until `/status` shows it applied, polled every 2 ms; ' +
+        "router = what the router itself needs (QUERY of all rows + DELETE + CREATE, by the latency model fitted to a real 3.5.1), limit 1.5× that\n\n" +
+        table(
+          ['router', 'mode', 'entities', 'changes', 'p50', 'p90', 'router', 'limit', 'p50 / router', 'passes', 'writes', 'GETs / signal'],
+          applied.map(({ t, r }) => [t, r.mode, f0(r.entities), String(r.changes), f1(r.p50), f1(r.p90), f1(r.routerMs), f1(1.5 * r.routerMs), `${f1(r.p50 / r.routerMs)}×`, String(r.passes), String(r.writes), r.getsPerSignal === undefined ? '–' : f1(r.getsPerSignal)]),
+        ),
+    );
+  }
   parts.push(...channelTables(targets));
   const patchRows = targets.flatMap((t) => t.patch ?? []);
   if (patchRows.length > 0) parts.push(patchTable(patchRows));
