@@ -203,7 +203,8 @@ export const SETTINGS: readonly SettingDefinition[] = [
     key: 'debounceMs',
     type: 'integer',
     default: '100',
-    description: 'Quiet time after a file change before a pass starts.',
+    description:
+      'Quiet time that coalesces a burst of file changes: the first change after a quiet spell starts a pass at once; while changes keep arriving (events less than this apart) the next pass waits for this much quiet.',
   },
   {
     env: 'CONFIG_MAX_BYTES',
