@@ -143,7 +143,10 @@ export class Controller {
             prepareMinimalBoot: (file) => this.#boot.writeMinimal(file, this.#channel.bootEntities),
             managementPort: settings.managementPort,
             ...options.supervisor,
-            onStarted: (pid) => this.status.update({ router: { ...this.status.document.router, pid } }),
+            onStarted: (pid) => {
+              this.status.update({ router: { ...this.status.document.router, pid } });
+              this.#reconciler.expectMissing(this.#boot.afterBootKeys);
+            },
             onCrash: (_exit, _delay, cause) => this.metrics.routerRestarts.inc({ reason: cause === 'bootFailure' ? 'boot-failure' : 'crash' }),
           });
     this.#ssl = new SslProfileOverlay(

@@ -138,6 +138,11 @@ export class Reconciler {
     return this.#ledger.refusedKeys();
   }
 
+  /** The router started from a boot file that leaves `keys` for management: creating them is no drift repair. */
+  expectMissing(keys: ReadonlySet<string>): void {
+    this.#ledger.expectMissing(keys);
+  }
+
   /** Takes a valid state read before the router started (it boots from it; no hook runs). */
   adopt(state: DesiredState, revision: string): void {
     this.#input.adopt(state, revision);

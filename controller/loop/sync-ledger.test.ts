@@ -33,6 +33,18 @@ describe('SyncLedger', () => {
     expect(ledger.isDriftCorrection(op('delete', 'b', 'foreign'), changed)).toBe(false);
   });
 
+  it('does not count creating what the boot file of a restarted router left for management, once', () => {
+    const ledger = new SyncLedger();
+    const desired = ledger.fingerprints([tcp('a', '1'), tcp('b', '2')]);
+    ledger.record(desired, [], false);
+    ledger.expectMissing(new Set(['tcpListener/a']));
+    expect(ledger.isDriftCorrection(op('create', 'a'), desired)).toBe(false);
+    expect(ledger.isDriftCorrection(op('create', 'b'), desired)).toBe(true);
+    ledger.record(desired, [outcome(op('create', 'a'), 'applied')], false);
+    // after that apply, a missing `a` is drift again
+    expect(ledger.isDriftCorrection(op('create', 'a'), desired)).toBe(true);
+  });
+
   it('keeps an entity removed from the input "ours" while its DELETE keeps failing', () => {
     const ledger = new SyncLedger();
     ledger.record(ledger.fingerprints([tcp('a', '1'), tcp('b', '2')]), [], false);

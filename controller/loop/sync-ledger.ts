@@ -35,6 +35,8 @@ export class SyncLedger {
   readonly #synced = new Map<string, string>();
   readonly #refused = new Map<string, Refusal>();
   #baseline = false;
+  /** Keys the boot file left for management after a router start (`expectMissing`). */
+  #expectedMissing = new Set<string>();
   readonly #cache = new WeakMap<object, string>();
 
   /** Fingerprints of a desired state, by key (cached per entity object: unchanged input costs nothing). */
@@ -58,10 +60,19 @@ export class SyncLedger {
     }
   }
 
+  /**
+   * The router (re)started from a boot file that leaves `keys` for management: their CREATEs in
+   * the next completed apply restore no drift.
+   */
+  expectMissing(keys: ReadonlySet<string>): void {
+    this.#expectedMissing = new Set(keys);
+  }
+
   /** Whether a successful `op` restores drift (see the module comment). */
   isDriftCorrection(op: PlannedOperation, desired: ReadonlyMap<string, string>): boolean {
     if (!this.#baseline || op.reason === 'dependant') return false;
     const key = entityKey(op);
+    if (op.op === 'create' && this.#expectedMissing.has(key)) return false;
     const wanted = desired.get(key);
     if (wanted === undefined) return op.op === 'delete' && !this.#synced.has(key);
     return this.#synced.get(key) === wanted;
@@ -105,6 +116,7 @@ export class SyncLedger {
     this.#synced.clear();
     for (const [key, fp] of kept) this.#synced.set(key, fp);
     this.#baseline = true;
+    this.#expectedMissing.clear();
   }
 
   /** The refusal of `key`, while its desired value is still the one refused. */
