@@ -5,37 +5,16 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../e2e/simulator/index.js';
-import { writeSkrouterdConfig } from '../../schemas/config/index.js';
 import type { DesiredEntity } from '../../schemas/index.js';
 import { Metrics } from '../http/metrics.js';
 import { createLog } from '../log.js';
 import { ManagementClient } from '../management/index.js';
 import { revisionOf } from '../sources/file-source.js';
-import type { DesiredSource } from '../sources/source.js';
 import { Reconciler, type PassReport } from './reconciler.js';
 import { StatusStore } from './status.js';
+import { LIVE, TCP, TextSource, tcp, text } from './test-support/text-source.js';
 
-const TCP = 'io.skupper.router.tcpListener';
-const LIVE = new AbortController().signal;
-const router: DesiredEntity = { kind: 'router', name: 'r', attributes: { id: 'r', mode: 'edge' } };
-const tcp = (name: string, port: number): DesiredEntity => ({ kind: 'tcpListener', name, attributes: { host: '127.0.0.1', port: String(port), address: name } });
-const text = (...entities: DesiredEntity[]) => writeSkrouterdConfig({ entities: [router, ...entities] });
 
-class TextSource implements DesiredSource {
-  text = '';
-  read() {
-    return Promise.resolve({ text: this.text, file: 'desired.json', revision: revisionOf(this.text) });
-  }
-  start() {
-    return Promise.resolve();
-  }
-  close() {
-    return Promise.resolve();
-  }
-  describe() {
-    return { kind: 'test', location: 'desired.json' };
-  }
-}
 
 let sim: Simulator | undefined;
 let client: ManagementClient | undefined;

@@ -5,40 +5,18 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../e2e/simulator/index.js';
-import { writeSkrouterdConfig } from '../../schemas/config/index.js';
-import type { DesiredEntity } from '../../schemas/index.js';
 import { ManagementError, type Attributes, type Management } from '../../reconcilers/management.js';
 import { Metrics } from '../http/metrics.js';
 import { createLog } from '../log.js';
 import { ManagementClient } from '../management/index.js';
 import { revisionOf } from '../sources/file-source.js';
-import type { DesiredSource, SourceSnapshot } from '../sources/source.js';
 import { trackReachability } from './reachability.js';
 import { PassStoppedError, Reconciler, RefusedError, SourceUnavailableError } from './reconciler.js';
 import { StatusStore } from './status.js';
 import { TerminalError } from './work-queue.js';
+import { LIVE, TCP, TextSource, tcp, text } from './test-support/text-source.js';
 
-const TCP = 'io.skupper.router.tcpListener';
-const LIVE = new AbortController().signal;
 
-/** A source whose text the test sets, and which fails while `broken` is set. */
-class TestSource implements DesiredSource {
-  text = '';
-  broken: Error | undefined;
-  read(): Promise<SourceSnapshot> {
-    if (this.broken) return Promise.reject(this.broken);
-    return Promise.resolve({ text: this.text, file: 'desired.json', revision: revisionOf(this.text) });
-  }
-  start() {
-    return Promise.resolve();
-  }
-  close() {
-    return Promise.resolve();
-  }
-  describe() {
-    return { kind: 'test', location: 'desired.json' };
-  }
-}
 
 /** The router's reply to CREATE of `refuse`: it stores the entity yet answers 500 (as a real router does for some operations). */
 class StoresThenRefuses implements Management {
@@ -74,9 +52,6 @@ const pick = (m: Management): Management => ({
   query: (t, names) => m.query(t, names),
 });
 
-const router: DesiredEntity = { kind: 'router', name: 'r', attributes: { id: 'r', mode: 'edge' } };
-const tcp = (name: string, port: number): DesiredEntity => ({ kind: 'tcpListener', name, attributes: { host: '127.0.0.1', port: String(port), address: name } });
-const text = (...entities: DesiredEntity[]) => writeSkrouterdConfig({ entities: [router, ...entities] });
 
 let sim: Simulator | undefined;
 let client: ManagementClient | undefined;
@@ -88,7 +63,7 @@ afterEach(async () => {
 async function setup(wrap: (m: Management) => Management = (m) => m) {
   sim = await startSimulator({ boot: { text: text() }, latency: false, port: 0 });
   const c = (client = new ManagementClient({ url: sim.url }));
-  const source = new TestSource();
+  const source = new TextSource();
   const status = new StatusStore(source.describe());
   trackReachability(c, status);
   const metrics = new Metrics({ processMetrics: false });

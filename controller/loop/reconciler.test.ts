@@ -1,53 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../e2e/simulator/index.js';
-import { writeSkrouterdConfig } from '../../schemas/config/index.js';
-import type { DesiredEntity } from '../../schemas/index.js';
 import type { ConfigLimits } from '../config-limits.js';
 import { Metrics } from '../http/metrics.js';
 import { createLog } from '../log.js';
 import { ManagementClient } from '../management/index.js';
 import { revisionOf } from '../sources/file-source.js';
-import type { DesiredSource } from '../sources/source.js';
 import { MAX_REPORTED_ISSUES, OperationsFailedError, Reconciler, type PassReport } from './reconciler.js';
 import { trackReachability } from './reachability.js';
 import { StatusStore } from './status.js';
 import { TerminalError } from './work-queue.js';
+import { LIVE, TCP, TextSource, tcp, text } from './test-support/text-source.js';
 
-const TCP = 'io.skupper.router.tcpListener';
-/** The signal of a pass nobody stops. */
-const LIVE = new AbortController().signal;
 
-/** A source whose text the test sets. */
-class TextSource implements DesiredSource {
-  text = '';
-  /** How often a pass looked at the text of a snapshot (parsing it). */
-  textReads = 0;
-  read() {
-    const text = this.text;
-    const count = () => this.textReads++;
-    return Promise.resolve({
-      get text() {
-        count();
-        return text;
-      },
-      file: 'desired.json',
-      revision: revisionOf(text),
-    });
-  }
-  start() {
-    return Promise.resolve();
-  }
-  close() {
-    return Promise.resolve();
-  }
-  describe() {
-    return { kind: 'test', location: 'desired.json' };
-  }
-}
 
-const router: DesiredEntity = { kind: 'router', name: 'r', attributes: { id: 'r', mode: 'edge' } };
-const tcp = (name: string, port: number): DesiredEntity => ({ kind: 'tcpListener', name, attributes: { host: '127.0.0.1', port: String(port), address: name } });
-const text = (...entities: DesiredEntity[]) => writeSkrouterdConfig({ entities: [router, ...entities] });
 
 let sim: Simulator | undefined;
 let client: ManagementClient | undefined;
