@@ -28,7 +28,8 @@ function draft(
   fields: Pick<PlannedOperation, 'attributes' | 'changes' | 'references'>,
 ): Draft {
   const { kind } = entry;
-  return { id: `${op} ${kind}/${name}`, op, kind, longType: ENTITY_FACTS[kind].longType, name, reason, entry, dependsOn: [], ...fields };
+  const subject = entry.desired?.name;
+  return { id: `${op} ${kind}/${name}`, op, kind, longType: ENTITY_FACTS[kind].longType, name, ...(subject !== undefined && subject !== name ? { subject } : {}), reason, entry, dependsOn: [], ...fields };
 }
 
 function createDraft(entry: Entry, reason: OperationReason): Draft | undefined {

@@ -64,6 +64,11 @@ export interface PlannedOperation {
   /** Name to send (for singletons and logs: the name the router reported). */
   readonly name: string;
   /**
+   * Name of the desired entity this operation serves, where it differs from `name` (a log or a
+   * singleton the router names otherwise): what status and refusals are kept under.
+   */
+  readonly subject?: string;
+  /**
    * Body to send. CREATE: the configured attributes in the router's form (no defaults, no
    * read-only attributes, no name). UPDATE: only the changed attributes, `null` clears one.
    * DELETE: empty.

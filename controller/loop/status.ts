@@ -10,6 +10,7 @@ import type { HeldBackEntity } from '../../reconcilers/ssl-profiles.js';
 import type { SourceHealth } from '../sources/health.js';
 import type { RouterProcessHealth } from '../router/router-health.js';
 import type { Revision } from '../../reconcilers/revision-history.js';
+import { entityKey } from './sync-ledger.js';
 
 /** `held`: not applied because TLS material it needs is missing (see `lastError`). */
 export type EntitySyncState = 'synced' | 'failed' | 'pending' | 'held';
@@ -111,7 +112,7 @@ export class StatusStore {
     const held = new Map(heldBack.map((h) => [`${h.kind}/${h.name}`, h.reason]));
     const byEntity = new Map<string, OperationOutcome>();
     for (const o of outcomes) {
-      const key = `${o.operation.kind}/${o.operation.name}`;
+      const key = entityKey(o.operation);
       if (o.status === 'failed' || o.status === 'skipped' || !byEntity.has(key)) byEntity.set(key, o);
     }
     this.#doc = {

@@ -20,11 +20,13 @@ import type { DesiredEntity } from '../../schemas/index.js';
 import type { OperationOutcome } from '../../reconcilers/apply.js';
 import { ManagementError } from '../../reconcilers/management.js';
 import type { PlannedOperation } from '../../reconcilers/plan-types.js';
+import { stableJson } from '../../reconcilers/normalise.js';
 
 /** Fingerprint of "not desired" (a refused DELETE). */
 const ABSENT = '-';
 
-export const entityKey = (e: { readonly kind: string; readonly name: string }): string => `${e.kind}/${e.name}`;
+/** `kind/name` of a desired entity, or of the desired entity an operation serves (`subject`). */
+export const entityKey = (e: { readonly kind: string; readonly name: string; readonly subject?: string }): string => `${e.kind}/${e.subject ?? e.name}`;
 
 export interface Refusal {
   readonly fingerprint: string;
@@ -128,15 +130,4 @@ export class SyncLedger {
   refusedKeys(): ReadonlySet<string> {
     return new Set(this.#refused.keys());
   }
-}
-
-/** JSON with object keys sorted, so equal values give equal text. */
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'undefined';
 }

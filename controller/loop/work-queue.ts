@@ -188,7 +188,11 @@ export class WorkQueue {
         outcome = { result: 'error', durationMs, error, retryInMs: next };
       }
     }
-    this.#options.onPassEnd?.(ctx, outcome);
+    try {
+      this.#options.onPassEnd?.(ctx, outcome);
+    } catch {
+      // A reporting hook must never wedge the queue (`#busy` would stay set).
+    }
     this.#busy = false;
     if (this.#stopped) return;
     if (this.#dirty) {

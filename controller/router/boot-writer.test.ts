@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfigOrThrow, writeSkrouterdConfig } from '../../schemas/config/index.js';
 import type { DesiredEntity, DesiredState } from '../../schemas/index.js';
-import { DEFAULT_CONFIG_LIMITS } from '../config-limits.js';
+import { DEFAULT_CONFIG_LIMITS, type ConfigLimits } from '../config-limits.js';
 import { createLog } from '../log.js';
 import { BootWriter, completeFile } from './boot-writer.js';
 import { anonymousListener } from './management-channel.js';
@@ -20,13 +20,13 @@ const DESIRED: DesiredState = {
 };
 const CHANNEL = [anonymousListener(55672)];
 
-async function writer(state: DesiredState | undefined, refused: Set<string>, split?: false) {
+async function writer(state: DesiredState | undefined, refused: Set<string>, split?: false, limits: ConfigLimits = DEFAULT_CONFIG_LIMITS) {
   const file = join(await mkdtemp(join(tmpdir(), 'boot-writer-')), 'boot.json');
   const lines: Record<string, unknown>[] = [];
   const boot = new BootWriter({
     file,
     log: createLog({ json: true, write: (l) => lines.push(JSON.parse(l) as Record<string, unknown>) }),
-    limits: DEFAULT_CONFIG_LIMITS,
+    limits,
     desired: () => state,
     refused: () => refused,
     resolve: (s) => Promise.resolve({ state: s }),
@@ -61,8 +61,10 @@ describe('BootWriter', () => {
   });
 
   it('without a desired state, keeps what the file validly holds; the minimal file is the router and the channel only', async () => {
-    const w = await writer(undefined, new Set());
-    await writeFile(w.file, writeSkrouterdConfig(DESIRED));
+    // As the controller has it: its management port reserved, and the file holding that listener.
+    const reserved = { ...DEFAULT_CONFIG_LIMITS, reservedPorts: [{ port: 55672, host: '127.0.0.1', owner: 'the management listener' }] };
+    const w = await writer(undefined, new Set(), undefined, reserved);
+    await writeFile(w.file, writeSkrouterdConfig({ entities: [...DESIRED.entities, ...CHANNEL] }));
     await w.boot.write(CHANNEL);
     expect(await w.keys()).toContain('tcpListener/web');
     const withState = await writer(DESIRED, new Set());

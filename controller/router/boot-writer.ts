@@ -87,7 +87,9 @@ export class BootWriter {
   async #write(channel: readonly DesiredEntity[]): Promise<void> {
     const { file, limits } = this.#o;
     const desired = this.#o.desired();
-    const state = desired ?? (await readValidFile(completeFile(file), limits)) ?? (await readValidFile(file, limits)) ?? { entities: [] };
+    // Read back without reserved ports: the file holds the controller's own management listener.
+    const readBack = { maxBytes: limits.maxBytes, maxEntities: limits.maxEntities };
+    const state = desired ?? (await readValidFile(completeFile(file), readBack)) ?? (await readValidFile(file, readBack)) ?? { entities: [] };
     const resolved = await this.#o.resolve(state);
     const refused = this.#o.refused();
     const bootable = bootableState(resolved.state, refused);

@@ -188,11 +188,14 @@ export class FileSource implements DesiredSource {
   }
 
   async close(): Promise<void> {
+    const watcher = this.#watcher;
+    this.#watcher = undefined;
+    // Detached first: an event that arrives while chokidar closes must not arm a timer again.
+    watcher?.removeAllListeners('all');
     clearTimeout(this.#timer);
     clearTimeout(this.#settleTimer);
     clearInterval(this.#poll);
-    await this.#watcher?.close();
-    this.#watcher = undefined;
+    await watcher?.close();
   }
 }
 
