@@ -20,6 +20,7 @@ import { reportPassEnd } from './loop/pass-end.js';
 import { trackReachability } from './loop/reachability.js';
 import { Reconciler, type PassReport } from './loop/reconciler.js';
 import { StatusStore, type StatusDocument } from './loop/status.js';
+import { entityKey } from './loop/sync-ledger.js';
 import { WorkQueue } from './loop/work-queue.js';
 import { ManagementClient, type ManagementClientOptions } from './management/index.js';
 import { MANAGEMENT_NAMES } from './router/boot-file.js';
@@ -143,9 +144,11 @@ export class Controller {
             prepareMinimalBoot: (file) => this.#boot.writeMinimal(file, this.#channel.bootEntities),
             managementPort: settings.managementPort,
             ...options.supervisor,
-            onStarted: (pid) => {
+            onStarted: (pid, _reason, bootSource) => {
               this.status.update({ router: { ...this.status.document.router, pid } });
-              this.#reconciler.expectMissing(this.#boot.afterBootKeys);
+              // A fallback boot file leaves out more than the split: what the loop creates then is no drift either.
+              const desired = this.#reconciler.desired?.entities ?? [];
+              this.#reconciler.expectMissing(bootSource === 'desired' ? this.#boot.afterBootKeys : new Set(desired.map(entityKey)));
             },
             onCrash: (_exit, _delay, cause) => this.metrics.routerRestarts.inc({ reason: cause === 'bootFailure' ? 'boot-failure' : 'crash' }),
           });

@@ -51,7 +51,8 @@ export interface SupervisorOptions extends Partial<RestartTimings> {
   /** Stop the router when this process ends (`watchdog.ts`). Default true. */
   readonly watchdog?: boolean;
   /** A new router process is up (first start, crash restart or controlled restart). */
-  readonly onStarted?: (pid: number, reason: string) => void;
+  /** `bootSource`: which boot file it started from (`desired`, or a fallback). */
+  readonly onStarted?: (pid: number, reason: string, bootSource: BootChoice['source']) => void;
   /** The router exited without being asked to; it restarts in `restartInMs`. */
   readonly onCrash?: (exit: ExitInfo, restartInMs: number, cause: RestartCause) => void;
 }
@@ -250,7 +251,7 @@ export class RouterSupervisor {
     });
     if (child.pid !== undefined) await writePidRecord(o.bootFile, child.pid).catch((error: unknown) => o.log.warn('router pid file not written', errorFields(error)));
     o.log.info('router started', { pid: child.pid, binary: o.binary, bootFile: choice.file, bootSource: choice.source, reason });
-    o.onStarted?.(child.pid ?? 0, reason);
+    o.onStarted?.(child.pid ?? 0, reason, choice.source);
   }
 
   async #stopRouter(signal: NodeJS.Signals = 'SIGTERM'): Promise<ExitInfo | undefined> {
