@@ -13,6 +13,9 @@
 import { LinkStates, type ConnectorStatus } from './link-state.js';
 import { readRouterHealth, type HealthQuery, type HealthReading, type RouterFigures, type TcpConnectorReading, type TcpListenerReading } from './read-health.js';
 
+/** How often the router's health is read while someone scrapes (default of `periodMs`). */
+export const POLL_PERIOD_MS = 10_000;
+
 export interface RouterHealthSnapshot {
   /** Polling now (something asked within the last `idlePeriods` periods). */
   readonly polling: boolean;
@@ -81,7 +84,7 @@ export class RouterHealthPoller {
 
   constructor(options: RouterHealthPollerOptions) {
     this.#management = options.management;
-    this.#periodMs = positive('periodMs', options.periodMs ?? 10_000);
+    this.#periodMs = positive('periodMs', options.periodMs ?? POLL_PERIOD_MS);
     this.#idleMs = positive('idlePeriods', options.idlePeriods ?? 3) * this.#periodMs;
     this.#busy = options.busy ?? (() => false);
     this.#busyRetryMs = positive('busyRetryMs', options.busyRetryMs ?? 250);

@@ -177,7 +177,7 @@ describe('workload and options', () => {
   });
 
   it('parses sections, with ops as an alias of latency, and refuses unknown ones', () => {
-    expect(parseSections(undefined)).toEqual(['latency', 'throughput', 'cold', 'split', 'memory', 'channel', 'patch']);
+    expect(parseSections(undefined)).toEqual(['latency', 'throughput', 'cold', 'split', 'memory', 'channel', 'health', 'patch']);
     expect(parseSections('memory, ops')).toEqual(['latency', 'memory']);
     expect(parseSections('channel')).toEqual(['channel']);
     expect(parseSections('channel,throughput')).toEqual(['throughput', 'channel']);

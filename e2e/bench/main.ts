@@ -34,6 +34,7 @@ import { measureThroughput } from './throughput.js';
 import { PLANS, SECTIONS, parseSections, type RunPlan, type Section } from './plan.js';
 import { DEFAULT_REAL_BOOT_BUDGET_S, runsOn, simulatorOnlyNote } from './router-costs.js';
 import { measurePatch } from './patch.js';
+import { measureHealthCost } from './health.js';
 import { COLD_SPLIT_MIXES, COLD_SPLIT_QUICK_MIXES, measureColdSplit } from './cold-split.js';
 
 const { values } = parseArgs({
@@ -129,6 +130,10 @@ async function runTarget(target: BenchTarget, noLatency: BenchTarget | undefined
     if (noLatency) channel.connect.push(await measureConnect(noLatency, c.connects, 'off', progress));
     channel.throughput.push(await measureChannelThroughput(target, c.entities, c.runs, 'on', progress));
     if (noLatency) channel.throughput.push(await measureChannelThroughput(noLatency, c.entities, c.offRuns, 'off', progress));
+  });
+  await section(result, 'health', async () => {
+    result.health = [];
+    for (const n of plan.health.sizes.filter((n) => runs('health', n))) result.health.push(await measureHealthCost(target, n, plan.health.readings, progress));
   });
   // Pure computation: measured once, with the first router's row.
   if (first) {

@@ -1,6 +1,6 @@
 /** What a full and a quick (`--quick`, smoke) run measure, and the section names. */
 
-export const SECTIONS = ['latency', 'throughput', 'cold', 'split', 'memory', 'channel', 'patch'] as const;
+export const SECTIONS = ['latency', 'throughput', 'cold', 'split', 'memory', 'channel', 'health', 'patch'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface RunPlan {
@@ -32,6 +32,8 @@ export interface RunPlan {
   };
   /** Cold start per type mix: boot file only, management only, the product's split (`cold-split.ts`). */
   readonly split: { readonly quick: boolean; readonly runs: number };
+  /** One router-health reading (`health.ts`) at these sizes. */
+  readonly health: { readonly sizes: readonly number[]; readonly readings: number };
   /** The plan as a JSON Patch against the plan alone (`patch.ts`; no router involved). */
   readonly patch: { readonly sizes: readonly number[]; readonly runs: number; readonly changes: number };
 }
@@ -45,6 +47,7 @@ export const PLANS: Readonly<Record<'full' | 'quick', RunPlan>> = {
     memory: { idleEntities: 10, largeEntities: 10_000, settleMs: 3_000, leakEntities: 100, leakPasses: 1_000 },
     channel: { credentialCalls: 20, credentialChildren: 5, connects: 30, entities: 2_000, runs: 2, offRuns: 5 },
     split: { quick: false, runs: 1 },
+    health: { sizes: [10, 1_000, 4_000], readings: 20 },
     patch: { sizes: [1_000, 10_000], runs: 7, changes: 30 },
   },
   quick: {
@@ -55,6 +58,7 @@ export const PLANS: Readonly<Record<'full' | 'quick', RunPlan>> = {
     memory: { idleEntities: 10, largeEntities: 1_000, settleMs: 1_000, leakEntities: 50, leakPasses: 100 },
     channel: { credentialCalls: 5, credentialChildren: 1, connects: 5, entities: 200, runs: 1, offRuns: 1 },
     split: { quick: true, runs: 1 },
+    health: { sizes: [10], readings: 5 },
     patch: { sizes: [1_000], runs: 3, changes: 5 },
   },
 };

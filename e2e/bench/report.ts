@@ -5,6 +5,7 @@
 import type { ChannelResult } from './channel.js';
 import { patchTable, type PatchBenchResult } from './patch.js';
 import type { AppliedRow } from './latency.js';
+import type { HealthCostResult } from './health.js';
 import { renderColdSplit, type ColdSplitResult } from './cold-split.js';
 import type { ColdStartResult } from './cold-start.js';
 import type { LatencyResult } from './latency.js';
@@ -31,6 +32,7 @@ export interface TargetResult {
   channel?: ChannelResult;
   patch?: PatchBenchResult[];
   applied?: AppliedRow[];
+  health?: HealthCostResult[];
   coldSplit?: ColdSplitResult[];
   readonly errors: string[];
   /** What this router did not run, and why (sizes run on the simulator only). */
@@ -213,6 +215,13 @@ export function renderTables(report: BenchReport): string {
           ['router', 'mode', 'entities', 'changes', 'p50', 'p90', 'router', 'limit', 'p50 / router', 'passes', 'writes', 'GETs / signal'],
           applied.map(({ t, r }) => [t, r.mode, f0(r.entities), String(r.changes), f1(r.p50), f1(r.p90), f1(r.routerMs), f1(1.5 * r.routerMs), `${f1(r.p50 / r.routerMs)}×`, String(r.passes), String(r.writes), r.getsPerSignal === undefined ? '–' : f1(r.getsPerSignal)]),
         ),
+    );
+  }
+  const health = targets.flatMap((t) => (t.health ?? []).map((r) => ({ t: routerLabel(t.target.kind), r })));
+  if (health.length > 0) {
+    parts.push(
+      '**Router health poll** (`/metrics` and `/status` links, TCP listeners, routerMetrics: 4 QUERYs in sequence every 10 s while scraped), ms per reading\n\n' +
+        table(['router', 'entities', 'readings', 'p50', 'p90', 'share of the period'], health.map(({ t, r }) => [t, f0(r.entities), String(r.readings), f1(r.p50Ms), f1(r.p90Ms), `${f1(100 * r.shareOfPeriod)} %`])),
     );
   }
   parts.push(...channelTables(targets));
