@@ -53,7 +53,7 @@ export interface BenchReport {
   readonly targets: TargetResult[];
 }
 
-/** Peers' figures from ../shared/reference/peers.md. */
+/** Peers' figures, from the project's reference notes on the peer projects (their docs and code). */
 export const PEERS = { queriesPerPass: 7, pollSeconds: 1 } as const;
 export const GOALS = { throughputVsLimit: 0.9, idleRssMb: 60, largeRssMb: 100, leakHeapGrowthMb: 1 } as const;
 
