@@ -1,20 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ENTITY_KINDS, type EntityKind } from '../schemas/index.js';
-import { SKROUTERD_3_5_1 as MODEL, bootSeconds, countByType, managementSeconds, pythonCreateMs, type TypeCounts } from './boot-cost.js';
+import { SKROUTERD_3_5_1 as MODEL, bootSeconds, countByType, managementSeconds, pythonCreateMs } from './boot-cost.js';
+import { bootCostsByType, timingProfile } from '../e2e/reference/fixtures.js';
 
 // The test holds the product's coefficients to the recordings; the product never reads them.
-const reference = (name: string): unknown => JSON.parse(readFileSync(new URL(`../e2e/reference/${name}`, import.meta.url), 'utf8'));
 
-interface Measurement {
-  readonly path: 'bootFile' | 'management';
-  readonly counts: TypeCounts;
-  readonly seconds?: number;
-  readonly secondsMin?: number;
-  readonly secondsMax?: number;
-}
-const BY_TYPE = (reference('skrouterd-3.5.1-boot-costs-by-type.json') as { measurements: Measurement[] }).measurements;
-const TIMING = (reference('skrouterd-3.5.1-timing.json') as { points: { entities: number; boot_s: number; create_ms: number }[] }).points;
+const BY_TYPE = bootCostsByType();
+const TIMING = timingProfile();
 
 const TOLERANCE = 0.3;
 /** Within ±30 % of the value, or of the nearer bound of a recorded range. */

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ENTITY_KINDS, type DesiredEntity, type DesiredState, type EntityKind } from '../schemas/index.js';
 import { SKROUTERD_3_5_1, type TypeCounts } from './boot-cost.js';
 import { BOOT_FILE_KINDS, DEFERRABLE_KINDS, splitBoot } from './boot-split.js';
+import { bootCostsByType, type CostMeasurement as Measurement } from '../e2e/reference/fixtures.js';
 
 const stateOf = (counts: TypeCounts): DesiredState => ({
   entities: ENTITY_KINDS.flatMap((kind) => Array.from({ length: counts[kind] ?? 0 }, (_, i): DesiredEntity => ({ kind, name: `${kind}-${i}`, attributes: {} }))),
@@ -11,14 +11,7 @@ const stateOf = (counts: TypeCounts): DesiredState => ({
 const withRouter = (counts: TypeCounts): DesiredState => stateOf({ router: 1, listener: 1, ...counts });
 const kindsOf = (entities: readonly DesiredEntity[]) => [...new Set(entities.map((e) => e.kind))];
 
-interface Measurement {
-  readonly path: 'bootFile' | 'management';
-  readonly counts: TypeCounts;
-  readonly seconds?: number;
-  readonly secondsMin?: number;
-  readonly secondsMax?: number;
-}
-const RECORDED = (JSON.parse(readFileSync(new URL('../e2e/reference/skrouterd-3.5.1-boot-costs-by-type.json', import.meta.url), 'utf8')) as { measurements: Measurement[] }).measurements;
+const RECORDED = bootCostsByType();
 
 describe('splitBoot: the cold-start plan', () => {
   it('keeps a small config whole in the boot file: a normal cold start costs no management writes', () => {

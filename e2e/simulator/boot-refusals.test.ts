@@ -3,37 +3,20 @@
  * (status 1 with its start-up failure, status 0, SIGABRT), and answers a live CREATE or UPDATE of
  * the same values as it does; every case of `e2e/reference/skrouterd-3.5.1-boot-refusals.json`.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bootRouter } from './boot.js';
-import { SimulatorBootError, bootFailureLines, type BootExit } from './errors.js';
+import { SimulatorBootError, bootFailureLines } from './errors.js';
 import { pyStr } from './python-values.js';
 import { runMain } from './test-support/run-main.js';
 import { T, testRouter } from './test-support/router.js';
+import { bootRefusals, type RefusalCase } from '../reference/fixtures.js';
 
-interface Reply {
-  readonly statusCode: number;
-  readonly statusDescription: string;
-  readonly stored: boolean;
-}
 
-interface RefusalCase {
-  readonly entity: string;
-  readonly attribute: string;
-  readonly with?: readonly (readonly [string, Record<string, unknown>])[];
-  readonly base: Record<string, unknown>;
-  readonly values: readonly unknown[];
-  readonly accepted: readonly unknown[];
-  readonly boot: BootExit;
-  readonly message: string | null;
-  readonly liveCreate: Reply | null;
-  readonly liveUpdate?: Reply & { readonly name: string };
-}
 
-const fixture = resolve(import.meta.dirname, '../reference/skrouterd-3.5.1-boot-refusals.json');
-const { router, cases } = JSON.parse(readFileSync(fixture, 'utf8')) as { router: string; cases: readonly RefusalCase[] };
+const { router, cases } = bootRefusals();
 
 const id = (c: RefusalCase) => `${c.entity}.${c.attribute}`;
 const show = (v: unknown) => JSON.stringify(v);

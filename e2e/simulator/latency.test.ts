@@ -2,35 +2,17 @@
  * The latency model against the real router's recordings (`e2e/reference/`): every recorded
  * point within ±30 %, from the model's computed costs (never from wall-clock timing).
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeSkrouterdConfig } from '../../schemas/config/index.js';
 import type { EntityKind } from '../../schemas/index.js';
 import { bootRouter } from './boot.js';
 import { typeOfKind } from './catalog.js';
 import { DEFAULT_LATENCY, LatencyModel, bootCost, bootEntityCounts, bootLoadCost, operationCost, type EntityCounts } from './latency.js';
+import { bootCostsByType, timingProfile } from '../reference/fixtures.js';
 
-interface TimingPoint {
-  entities: number;
-  boot_s: number;
-  create_ms: number;
-  query_all_rows_ms: number;
-  read_ms: number;
-  delete_ms: number;
-  log_update_ms: number;
-}
-interface Measurement {
-  path: 'bootFile' | 'management';
-  counts: Record<string, number>;
-  seconds?: number;
-  secondsMin?: number;
-  secondsMax?: number;
-}
 
-const reference = (file: string): unknown => JSON.parse(readFileSync(resolve(import.meta.dirname, '../reference', file), 'utf8'));
-const timing = (reference('skrouterd-3.5.1-timing.json') as { points: TimingPoint[] }).points;
-const byType = (reference('skrouterd-3.5.1-boot-costs-by-type.json') as { measurements: Measurement[] }).measurements;
+const timing = timingProfile();
+const byType = bootCostsByType();
 
 const TOLERANCE = 0.3;
 const cost = (operation: string, entityCount: number, extra: { rows?: number; sslProfileUpdate?: boolean } = {}) =>

@@ -1,20 +1,11 @@
 // The values a real skrouterd 3.5.1 refused at boot (e2e/reference/skrouterd-3.5.1-boot-refusals.json):
 // validation refuses every refused value and accepts every accepted one, in the same boot file.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './index.js';
+import { bootRefusals, type RefusalCase } from '../../e2e/reference/fixtures.js';
 
-interface RefusalCase {
-  readonly entity: string;
-  readonly attribute: string;
-  readonly with?: readonly (readonly [string, Record<string, unknown>])[];
-  readonly base: Record<string, unknown>;
-  readonly values: readonly unknown[];
-  readonly accepted: readonly unknown[];
-}
 
-const FIXTURE = new URL('../../e2e/reference/skrouterd-3.5.1-boot-refusals.json', import.meta.url);
-const { cases } = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { cases: readonly RefusalCase[] };
+const { cases } = bootRefusals();
 
 /** Cases that need more than the config text, with where they are checked instead. */
 const ELSEWHERE: Readonly<Record<string, string>> = {
