@@ -3,7 +3,9 @@
 # content picks the behaviour: "crash" exits 1 shortly after start, "bootfail" exits 1 at once with
 # a start-up failure on stderr (as skrouterd does on a value it cannot boot with), "stubborn"
 # ignores SIGTERM, anything else runs until SIGTERM.
-mode=$(cat "$2")
+# `read`, not `$(cat …)`: a command substitution forks a copy of this process with the same
+# command line, which a /proc scan for leftover routers would find too.
+IFS= read -r mode < "$2" || true
 echo "2026-11-25 20:04:01.123456 +0000 SERVER (info) Router started with $2"
 echo "not a router line" >&2
 case "$mode" in
