@@ -20,7 +20,7 @@ import { reportPassEnd } from './loop/pass-end.js';
 import { trackReachability } from './loop/reachability.js';
 import { Reconciler, type PassReport } from './loop/reconciler.js';
 import { StatusStore, type StatusDocument } from './loop/status.js';
-import { entityKey } from './loop/sync-ledger.js';
+import { entityKey } from '../reconcilers/boot-exclusions.js';
 import { WorkQueue } from './loop/work-queue.js';
 import { ManagementClient, type ManagementClientOptions } from './management/index.js';
 import { MANAGEMENT_NAMES } from './router/boot-file.js';

@@ -88,6 +88,7 @@ export function formatPlanTable(plan: Plan): string {
 }
 
 /** The plan as JSON (secrets masked), with its one-line summary. */
-export function formatPlanJson(plan: Plan): string {
-  return `${JSON.stringify({ summary: summarisePlan(plan), ...maskPlan(plan) }, null, 2)}\n`;
+/** The plan as JSON, secrets masked; with `maskedPatch` (`patch.ts` `maskPatch`), the same diff as RFC 6902 operations beside it. */
+export function formatPlanJson(plan: Plan, maskedPatch?: readonly object[]): string {
+  return `${JSON.stringify({ summary: summarisePlan(plan), ...maskPlan(plan), ...(maskedPatch ? { patch: maskedPatch } : {}) }, null, 2)}\n`;
 }

@@ -13,6 +13,7 @@ import { SourceHealthTracker, failureReason, type SourceHealth } from '../source
 import type { DesiredSource } from '../sources/source.js';
 import { describeError, type StatusStore } from './status.js';
 import { TerminalError } from './work-queue.js';
+import { countByType } from '../../reconcilers/boot-cost.js';
 
 /** Issues of a rejected input kept in /status and logged. */
 export const MAX_REPORTED_ISSUES = 100;
@@ -62,7 +63,7 @@ export class DesiredInput {
 
   adopt(state: DesiredState, revision: string): void {
     this.#lastGood = { state, revision };
-    this.#o.metrics.setDesired(countByKind(state));
+    this.#o.metrics.setDesired(countByType(state.entities));
   }
 
   health(): SourceHealth {
@@ -106,7 +107,7 @@ export class DesiredInput {
       this.#reportedRejection = undefined;
       if (this.#lastGood?.revision !== snapshot.revision) {
         this.#lastGood = { state: loaded.state, revision: snapshot.revision };
-        metrics.setDesired(countByKind(loaded.state));
+        metrics.setDesired(countByType(loaded.state.entities));
         written = this.#o.onDesired?.(loaded.state, snapshot.revision);
         // Handled here too: a pass that fails before awaiting it must not leave it unhandled.
         written?.catch(() => undefined);
@@ -149,10 +150,4 @@ export async function loadChecked(text: string, file: string, limits: ConfigLimi
 
 function isTerminal(error: unknown): boolean {
   return typeof error === 'object' && error !== null && 'terminal' in error && error.terminal === true;
-}
-
-function countByKind(state: DesiredState): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const e of state.entities) counts[e.kind] = (counts[e.kind] ?? 0) + 1;
-  return counts;
 }

@@ -21,12 +21,13 @@ import type { OperationOutcome } from '../../reconcilers/apply.js';
 import { ManagementError } from '../../reconcilers/management.js';
 import type { PlannedOperation } from '../../reconcilers/plan-types.js';
 import { stableJson } from '../../reconcilers/normalise.js';
+import { entityKey as desiredKey } from '../../reconcilers/boot-exclusions.js';
 
 /** Fingerprint of "not desired" (a refused DELETE). */
 const ABSENT = '-';
 
-/** `kind/name` of a desired entity, or of the desired entity an operation serves (`subject`). */
-export const entityKey = (e: { readonly kind: string; readonly name: string; readonly subject?: string }): string => `${e.kind}/${e.subject ?? e.name}`;
+/** `kind/name` of a desired entity (`boot-exclusions.ts`), or of the desired entity an operation serves (`subject`). */
+export const entityKey = (e: Pick<DesiredEntity, 'kind' | 'name'> & { readonly subject?: string }): string => desiredKey({ kind: e.kind, name: e.subject ?? e.name });
 
 export interface Refusal {
   readonly fingerprint: string;

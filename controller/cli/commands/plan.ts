@@ -18,11 +18,11 @@
 import { parseArgs } from 'node:util';
 import { formatIssues, loadConfig, type ConfigIssue } from '../../../schemas/config/index.js';
 import type { DesiredState } from '../../../schemas/desired-state.js';
-import { formatPlanTable, maskPlan, summarisePlan } from '../../../reconcilers/format-plan.js';
-import { diffDocuments, formatPatchJson, maskPatch, type PatchOperation } from '../../../reconcilers/patch.js';
+import { formatPlanJson, formatPlanTable } from '../../../reconcilers/format-plan.js';
+import { diffDocuments, formatPatchJson, maskPatch } from '../../../reconcilers/patch.js';
 import { planWithDocuments } from '../../../reconcilers/plan.js';
 import { reportedState } from '../../../reconcilers/reported-state.js';
-import type { ActualState, Plan } from '../../../reconcilers/plan-types.js';
+import type { ActualState } from '../../../reconcilers/plan-types.js';
 import { readActual } from '../../loop/read-actual.js';
 import { ManagementClient } from '../../management/index.js';
 import { MANAGEMENT_NAMES } from '../../router/boot-file.js';
@@ -198,12 +198,7 @@ export async function planCommand(args: string[], io: CliIo): Promise<number> {
   if (usage.format === 'table') io.stdout(formatPlanTable(result));
   else {
     const patch = diffDocuments(documents.actual, documents.desired);
-    io.stdout(usage.format === 'patch' ? formatPatchJson(patch) : formatPlanWithPatchJson(result, patch));
+    io.stdout(usage.format === 'patch' ? formatPatchJson(patch) : formatPlanJson(result, maskPatch(patch)));
   }
   return result.operations.length > 0 || result.restart.length > 0 ? EXIT.changes : EXIT.ok;
-}
-
-/** `formatPlanJson`'s document plus `patch`: the same diff as RFC 6902 operations, secrets masked in both. */
-function formatPlanWithPatchJson(result: Plan, patch: readonly PatchOperation[]): string {
-  return `${JSON.stringify({ summary: summarisePlan(result), ...maskPlan(result), patch: maskPatch(patch) }, null, 2)}\n`;
 }
