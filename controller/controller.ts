@@ -21,6 +21,7 @@ import { trackReachability } from './loop/reachability.js';
 import { Reconciler, type PassReport } from './loop/reconciler.js';
 import { StatusStore, type StatusDocument } from './loop/status.js';
 import { entityKey } from '../reconcilers/boot-exclusions.js';
+import { ListenerBinds } from './loop/listener-binds.js';
 import { WorkQueue } from './loop/work-queue.js';
 import { ManagementClient, type ManagementClientOptions } from './management/index.js';
 import { MANAGEMENT_NAMES } from './router/boot-file.js';
@@ -29,6 +30,7 @@ import { requireRouterBinary } from './router/find-binary.js';
 import { openManagementChannel, type ManagementChannel } from './router/management-channel.js';
 import { OperatorView, type OperatorStatus } from './health/operator-view.js';
 import { routerNotReadyReason, type RouterProcessHealth } from './router/router-health.js';
+import { listenerBindEvent } from './router/router-log.js';
 import { RouterSupervisor, type ExitInfo, type SupervisorOptions } from './router/supervisor.js';
 import type { Settings } from './settings.js';
 import { sourceFromSettings } from './sources/from-settings.js';
@@ -85,6 +87,8 @@ export class Controller {
   #http: HttpServer | undefined;
   /** `/healthz`: the loop makes progress (see loop/liveness.ts). */
   readonly #liveness: Liveness;
+  /** AMQP listeners the router logged it could not bind (supervised only: we read its output). */
+  readonly #binds: ListenerBinds | undefined;
   #stopping: Promise<ExitInfo | undefined> | undefined;
   /** Desired revision a policy restart was made for: never restart twice for the same input. */
   #restartedFor: string | undefined;
@@ -113,6 +117,7 @@ export class Controller {
     });
     this.status = new StatusStore(source.describe(), channel.url);
     this.#liveness = new Liveness({ timeoutMs: settings.livenessTimeoutSeconds * 1000 });
+    this.#binds = router === undefined ? undefined : new ListenerBinds({ trigger: (reason) => this.#queue.trigger(reason) });
     this.#management = new ManagementClient({
       ...this.managementConnection,
       // Supervised: only once the supervisor made sure the router on the port is ours, and then
@@ -150,6 +155,10 @@ export class Controller {
               const desired = this.#reconciler.desired?.entities ?? [];
               this.#reconciler.expectMissing(bootSource === 'desired' ? this.#boot.afterBootKeys : new Set(desired.map(entityKey)));
             },
+            onLine: (line) => {
+              const bind = listenerBindEvent(line);
+              if (bind) this.#binds?.event(bind);
+            },
             onCrash: (_exit, _delay, cause) => this.metrics.routerRestarts.inc({ reason: cause === 'bootFailure' ? 'boot-failure' : 'crash' }),
           });
     this.#ssl = new SslProfileOverlay(
@@ -174,6 +183,7 @@ export class Controller {
       },
       onRestartRequired: (plan) => Promise.resolve(this.#restartRequired(plan)),
       onProgress: () => this.#liveness.progress(),
+      ...(this.#binds ? { listenerBinds: this.#binds } : {}),
       onPass: (report) => {
         this.#afterPass(report);
         options.onPass?.(report);
@@ -393,6 +403,7 @@ export class Controller {
       // The pass in progress stops at its next operation boundary, whatever the size of its plan;
       // requests still in flight after STOP_IN_FLIGHT_MS fail when the connection closes.
       const passEnded = this.#queue.stop();
+      this.#binds?.close();
       let timer: NodeJS.Timeout | undefined;
       const ended = await Promise.race([passEnded.then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), STOP_IN_FLIGHT_MS)))]);
       clearTimeout(timer);

@@ -96,6 +96,10 @@ export function decide(index: PlanIndex): void {
       const live = changes.every((c) => isUpdatable(kind, c.attribute));
       setDecision(entry, live ? 'update' : 'replace', changes);
     }
+    if (desired && actual && entry.decision !== 'replace' && index.recreate.has(`${kind}/${desired.name}`)) {
+      setDecision(entry, 'replace', changes);
+      entry.reason = 'rebind';
+    }
   }
 }
 

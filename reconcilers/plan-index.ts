@@ -41,6 +41,8 @@ export interface PlanIndex {
   /** Every desired entity, normalised (all kinds). */
   readonly desired: readonly NormalisedEntity[];
   readonly isUntouchable: (name: string) => boolean;
+  /** `<kind>/<name>` of desired entities to delete and create again although equal (`PlanOptions.recreate`). */
+  readonly recreate: ReadonlySet<string>;
   readonly warnings: PlanWarning[];
 }
 
@@ -117,6 +119,7 @@ export function buildIndex(desired: DesiredState, actual: ActualState, options: 
     heldKeys,
     desired: desiredAll,
     isUntouchable,
+    recreate: options.recreate ?? new Set(),
     warnings,
   };
 }

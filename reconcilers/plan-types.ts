@@ -27,6 +27,11 @@ export interface PlanOptions {
    * never touches, e.g. `auto-mesh*`. Default: none.
    */
   readonly ignore?: readonly string[];
+  /**
+   * `kind/name` of desired entities to delete and create again although the router holds them as
+   * desired (reason `rebind`): a listener the router stored but could not bind. Default: none.
+   */
+  readonly recreate?: ReadonlySet<string>;
 }
 
 export type OperationKind = 'create' | 'update' | 'delete';
@@ -38,9 +43,10 @@ export type OperationKind = 'create' | 'update' | 'delete';
  * - `replace`: a create-only attribute differs (delete, then create of the same name);
  * - `dependant`: an entity it references is replaced, or was missing on the router, so it must be
  *   created again to follow it (delete, then create);
- * - `foreign`: on the router, not desired (delete).
+ * - `foreign`: on the router, not desired (delete);
+ * - `rebind`: equal on both sides, but the caller asked for it again (`PlanOptions.recreate`).
  */
-export type OperationReason = 'missing' | 'drift' | 'replace' | 'dependant' | 'foreign';
+export type OperationReason = 'missing' | 'drift' | 'replace' | 'dependant' | 'foreign' | 'rebind';
 
 export interface EntityRef {
   readonly kind: EntityKind;

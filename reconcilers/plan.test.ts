@@ -112,6 +112,18 @@ describe('plan', () => {
     expect(replaced.warnings.map((w) => w.code)).toEqual(['replace-blocked', 'untouchable']);
   });
 
+  it('recreates an entity the caller names although the router holds it as desired, and only that one', () => {
+    const l1 = e('listener', 'l1', { host: '127.0.0.1', port: 5701 });
+    const l2 = e('listener', 'l2', { host: '127.0.0.1', port: 5702 });
+    const actual = booted(l1, l2);
+    const p = plan(state(l1, l2), actual, { recreate: new Set(['listener/l1', 'listener/gone']) });
+    expect(steps(p)).toEqual(['0 delete listener/l1 (rebind)', '1 create listener/l1 (rebind)']);
+    expect(p.operations[1]?.attributes).toEqual({ host: '127.0.0.1', port: '5701' });
+    // Missing on the router: a plain create; protected: never touched.
+    expect(steps(plan(state(l1), booted(), { recreate: new Set(['listener/l1']) }))).toEqual(['0 create listener/l1 (missing)']);
+    expect(plan(state(l1), actual, { recreate: new Set(['listener/l1']), protectedNames: ['l1'] }).operations.filter((o) => o.name === 'l1')).toEqual([]);
+  });
+
   it('frees a name held by a foreign entity of another type before reusing it', () => {
     const p = plan(state(e('sslProfile', 'x')), booted(e('listener', 'x', { port: 5000 })));
     expect(steps(p)).toEqual(['0 delete listener/x (foreign)', '1 create sslProfile/x (missing)']);

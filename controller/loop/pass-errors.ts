@@ -40,6 +40,24 @@ export class RefusedError extends TerminalError {
 }
 
 /**
+ * The router holds listeners it could not bind (`listener-binds.ts`). Terminal for the queue: the
+ * listener retries run on their own backoff, and each one triggers a pass.
+ */
+export class ListenersNotBoundError extends TerminalError {
+  readonly failed: readonly { readonly key: string; readonly error: string }[];
+
+  constructor(failed: readonly { readonly key: string; readonly error: string }[]) {
+    const first = failed[0];
+    super(`${failed.length} listener(s) not bound by the router, retried with backoff${first ? `; first: ${first.key}: ${first.error}` : ''}`);
+    this.failed = failed;
+  }
+
+  override get name(): string {
+    return 'ListenersNotBoundError';
+  }
+}
+
+/**
  * The source could not be read; the pass held the router to the last good state. Retryable: the
  * queue's backoff reads the source again.
  */

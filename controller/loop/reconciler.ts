@@ -23,14 +23,15 @@ import type { Metrics } from '../http/metrics.js';
 import { errorFields, type Log } from '../log.js';
 import type { DesiredSource, SourceHealth } from '../sources/source.js';
 import { DesiredInput, type DesiredCheck } from './desired-input.js';
-import { PassStoppedError, RefusedError, SourceUnavailableError } from './pass-errors.js';
+import type { ListenerBinds } from './listener-binds.js';
+import { ListenersNotBoundError, PassStoppedError, RefusedError, SourceUnavailableError } from './pass-errors.js';
 import { RouterReader } from './read-actual.js';
 import { describeError, type StatusStore } from './status.js';
 import { SyncLedger, entityKey } from './sync-ledger.js';
 import { TerminalError, type PassContext, type PassResult } from './work-queue.js';
 
 export { MAX_REPORTED_ISSUES } from './desired-input.js';
-export { PassStoppedError, RefusedError, SourceUnavailableError } from './pass-errors.js';
+export { ListenersNotBoundError, PassStoppedError, RefusedError, SourceUnavailableError } from './pass-errors.js';
 
 export interface ReconcilerOptions {
   readonly source: DesiredSource;
@@ -62,6 +63,8 @@ export interface ReconcilerOptions {
   readonly checkDesired?: DesiredCheck;
   /** One step of a pass completed (source read, router read, each operation): for liveness. */
   readonly onProgress?: () => void;
+  /** Listeners the router could not bind (from its log): failed, and created again on a backoff. */
+  readonly listenerBinds?: ListenerBinds;
 }
 
 export interface PassReport {
@@ -135,7 +138,9 @@ export class Reconciler {
    * stay `failed` until that value changes, and the boot file must leave them out.
    */
   refusedKeys(): ReadonlySet<string> {
-    return this.#ledger.refusedKeys();
+    const refused = this.#ledger.refusedKeys();
+    const unbound = this.#o.listenerBinds?.failedKeys(this.desired?.entities ?? []);
+    return unbound && unbound.size > 0 ? new Set([...refused, ...unbound]) : refused;
   }
 
   /** The router started from a boot file that leaves `keys` for management: creating them is no drift repair. */
@@ -183,12 +188,15 @@ export class Reconciler {
     const planned = ssl?.state ?? desired;
     const fingerprints = this.#ledger.fingerprints(planned.entities);
     this.#ledger.forgetChanged(fingerprints);
-    const plan = planPass(planned, actual, { ...this.#o.planOptions, protectedNames });
+    const binds = this.#o.listenerBinds?.review(planned.entities);
+    const plan = planPass(planned, actual, { ...this.#o.planOptions, protectedNames, ...(binds ? { recreate: binds.recreate } : {}) });
     const result = await this.#apply(log, plan, fingerprints, ctx.signal);
     this.#ledger.record(fingerprints, result.outcomes, result.aborted);
+    this.#o.listenerBinds?.applied(planned.entities, result.outcomes);
     // Cut short by a stop: no status, no restart decision from half a pass.
     if (result.aborted) throw new PassStoppedError(ctx.id, result.outcomes.length, plan.operations.length);
-    this.#o.status.setEntities(desired.entities, result.outcomes, ssl?.heldBack ?? [], (key) => this.#ledger.refusal(key)?.error);
+    const unbound = binds?.failed ?? new Map<string, string>();
+    this.#o.status.setEntities(desired.entities, result.outcomes, ssl?.heldBack ?? [], (key) => this.#ledger.refusal(key)?.error ?? unbound.get(key));
 
     // The boot file rewrite of a new state ran beside the router's writes; a restart needs it,
     // and its failure fails the pass (retried with backoff; the live router is already updated).
@@ -200,13 +208,15 @@ export class Reconciler {
 
     const refused = [...this.#ledger.refusedKeys()];
     const settled = result.failed.length === 0 && result.skipped.length === 0;
-    const converged = settled && refused.length === 0 && bootError === undefined;
+    const converged = settled && refused.length === 0 && unbound.size === 0 && bootError === undefined;
     const failure = !settled
       ? new OperationsFailedError(result)
       : bootError !== undefined
         ? bootError instanceof Error ? bootError : new Error(describeError(bootError))
         : refused.length > 0
         ? new RefusedError(refused.map((key) => ({ key, error: this.#ledger.refusal(key)?.error ?? '' })))
+        : unbound.size > 0
+        ? new ListenersNotBoundError([...unbound].map(([key, error]) => ({ key, error })))
         : undefined;
     const report: PassReport = {
       id: ctx.id,

@@ -73,7 +73,7 @@ export class SyncLedger {
 
   /** Whether a successful `op` restores drift (see the module comment). */
   isDriftCorrection(op: PlannedOperation, desired: ReadonlyMap<string, string>): boolean {
-    if (!this.#baseline || op.reason === 'dependant') return false;
+    if (!this.#baseline || op.reason === 'dependant' || op.reason === 'rebind') return false;
     const key = entityKey(op);
     if (op.op === 'create' && this.#expectedMissing.has(key)) return false;
     const wanted = desired.get(key);

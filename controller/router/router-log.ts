@@ -26,3 +26,27 @@ export function logRouterLine(log: Log, stream: 'stdout' | 'stderr', line: strin
   const [, module, level, text] = match;
   log[LEVELS[level ?? 'info'] ?? 'info'](text ?? line, { source: 'skrouterd', module });
 }
+
+/** What a router line says about an AMQP listener's socket (qd_listener.c `handle_listener`). */
+export type ListenerBindEvent =
+  | { readonly hostPort: string; readonly bound: true }
+  | { readonly hostPort: string; readonly bound: false; readonly reason: string };
+
+const LISTENING = /^Listening on (\S+)$/;
+const LISTENER_ERROR = /^Listener error on (\S+): (.*) \([^()]*\)$/;
+
+/**
+ * A `SERVER` line about a listener's bind: `Listening on HOST:PORT` (info) or `Listener error on
+ * HOST:PORT: DESCRIPTION (CONDITION)` (error), where HOST:PORT is the listener's `host` and `port`
+ * as configured. A port-0 listener's line names its assigned address instead and is ignored.
+ */
+export function listenerBindEvent(line: string): ListenerBindEvent | undefined {
+  const match = LINE.exec(line);
+  if (!match || match[1] !== 'SERVER') return undefined;
+  const text = match[3] ?? '';
+  const listening = LISTENING.exec(text);
+  if (listening?.[1] !== undefined) return { hostPort: listening[1], bound: true };
+  const failed = LISTENER_ERROR.exec(text);
+  if (failed?.[1] !== undefined) return { hostPort: failed[1], bound: false, reason: failed[2] ?? '' };
+  return undefined;
+}

@@ -53,12 +53,14 @@ export interface SupervisorOptions extends Partial<RestartTimings> {
   /** A new router process is up (first start, crash restart or controlled restart). */
   /** `bootSource`: which boot file it started from (`desired`, or a fallback). */
   readonly onStarted?: (pid: number, reason: string, bootSource: BootChoice['source']) => void;
+  /** Each line the router writes (stdout or stderr), after it is logged. */
+  readonly onLine?: (line: string) => void;
   /** The router exited without being asked to; it restarts in `restartInMs`. */
   readonly onCrash?: (exit: ExitInfo, restartInMs: number, cause: RestartCause) => void;
 }
 
-type Resolved = Required<Omit<SupervisorOptions, 'cwd' | 'onStarted' | 'onCrash' | 'prepareMinimalBoot' | 'managementPort'>> &
-  Pick<SupervisorOptions, 'cwd' | 'onStarted' | 'onCrash' | 'prepareMinimalBoot' | 'managementPort'>;
+type Optional = 'cwd' | 'onStarted' | 'onCrash' | 'onLine' | 'prepareMinimalBoot' | 'managementPort';
+type Resolved = Required<Omit<SupervisorOptions, Optional>> & Pick<SupervisorOptions, Optional>;
 
 interface PendingRestart {
   readonly timer: NodeJS.Timeout;
@@ -234,10 +236,14 @@ export class RouterSupervisor {
     this.#stderr = stderr;
     this.#booted = false;
     this.#startedAt = performance.now();
-    createInterface({ input: child.stdout }).on('line', (line) => logRouterLine(o.log, 'stdout', line));
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      logRouterLine(o.log, 'stdout', line);
+      o.onLine?.(line);
+    });
     createInterface({ input: child.stderr }).on('line', (line) => {
       stderr.push(line);
       logRouterLine(o.log, 'stderr', line);
+      o.onLine?.(line);
     });
     this.#exited = new Promise((resolve) => {
       // 'close': the exit status and every output line (the router's last words come last).

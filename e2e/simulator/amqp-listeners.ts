@@ -12,7 +12,8 @@
  *   reply does not wait for the bind, as the router's does not).
  * - Each bind is logged as skrouterd logs it (`SERVER (info) Listening on ...`). One that fails
  *   (port in use, no such address, unknown service name) is logged like skrouterd logs it
- *   (`SERVER (error) Listener error on ...`) and the router carries on.
+ *   (`SERVER (error) Listener error on ...`). The router carries on, except for a listener of its
+ *   boot file: then it logs `Shutting down, required listener failed ...` and exits with status 1.
  * - A listener's security is resolved where it is configured (dataplane.ts, listener-security.ts),
  *   because skrouterd's listener creation sets TLS up: a profile that cannot be used refuses the
  *   listener there (a CREATE gets the 500, a boot fails), so every listener handed here is served.
@@ -23,6 +24,7 @@
  * Entities are tracked by object, like the TCP data plane (tcp-plane.ts).
  */
 import type { AmqpServer, OpenListener } from './amqp-server.js';
+import { SimulatorBootError } from './errors.js';
 import { bindHost, bindPort, hostPort, listenerErrorLine } from './listener-address.js';
 import type { ListenerSecurity } from './listener-security.js';
 import { pyStr } from './python-values.js';
@@ -40,6 +42,8 @@ interface Served {
   open: OpenListener | undefined;
   /** Resolves once the bind has succeeded or failed. */
   bound: Promise<void>;
+  /** The bind failed (and was logged). */
+  failed: boolean;
   closed: boolean;
 }
 
@@ -88,13 +92,21 @@ export class AmqpListeners {
 
   /**
    * The router is up: binds the listeners its boot configured, except `management` (served by
-   * the management endpoint). Resolves once every bind has succeeded or failed.
+   * the management endpoint). Resolves once every bind has succeeded; a boot listener that cannot
+   * bind ends the router (connection_manager.c sets `exit_on_error` on the listeners of the first
+   * start, and qd_listener.c then logs a critical line and exits with status 1).
    */
   async start(server: AmqpServer, management: PyEntity | undefined): Promise<void> {
     if (this.closed) return;
     this.server = server;
-    for (const waiting of this.waiting.splice(0)) if (waiting.entity !== management) this.bind(server, waiting);
-    await Promise.all([...this.served.values()].map((s) => s.bound));
+    const booted = this.waiting.splice(0).filter((w) => w.entity !== management).map((w) => this.bind(server, w));
+    await Promise.all(booted.map((s) => s.bound));
+    const failed = booted.find((s) => s.failed && !s.closed);
+    if (failed) {
+      const line = `SERVER (critical) Shutting down, required listener failed ${hostPort(failed.entity.attributes)}`;
+      this.log(line);
+      throw new SimulatorBootError(line, { exit: { exitCode: 1 }, logged: false });
+    }
   }
 
   /** Router crash: every listener closes at once; `settled()` waits for the sockets. */
@@ -116,14 +128,15 @@ export class AmqpListeners {
     await this.settled();
   }
 
-  private bind(server: AmqpServer, { entity, security }: Configured): void {
+  private bind(server: AmqpServer, { entity, security }: Configured): Served {
     const a = entity.attributes;
     const port = bindPort(a['port']);
+    const served: Served = { entity, open: undefined, bound: Promise.resolve(), failed: false, closed: false };
     if (port === undefined) {
       this.log(listenerErrorLine(a, 'EAI_SERVICE'));
-      return;
+      served.failed = true;
+      return served;
     }
-    const served: Served = { entity, open: undefined, bound: Promise.resolve(), closed: false };
     served.bound = server.open(bindHost(a['host']), port, security).then(
       async (open) => {
         if (served.closed) return open.close();
@@ -132,10 +145,12 @@ export class AmqpListeners {
         this.log(`SERVER (info) Listening on ${port === 0 ? `${open.address} (${pyStr(a['name'] ?? null)})` : hostPort(a)}`);
       },
       (e: NodeJS.ErrnoException) => {
+        served.failed = true;
         if (!served.closed) this.log(listenerErrorLine(a, e));
       },
     );
     this.served.set(entity, served);
+    return served;
   }
 
   private unbind(served: Served): void {

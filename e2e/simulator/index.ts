@@ -12,9 +12,9 @@
  *
  * Deliberate differences from a real router: listeners other than the management endpoint bind
  * nothing unless `serveListeners` is set (the default with `managementListener`, as `-c FILE`
- * runs: then every normal and route-container listener serves AMQP, see amqp-listeners.ts, and
- * one that cannot bind is only logged, even the first one, which would stop skrouterd when the
- * boot file has no connector); connectors never connect (they stay CONNECTING); tcpListeners
+ * runs: then every normal and route-container listener serves AMQP, see amqp-listeners.ts; one
+ * that cannot bind is logged, and ends the router when it is one of the boot file's, as in
+ * skrouterd; router-to-router and http listeners bind nothing, so they never fail to); connectors never connect (they stay CONNECTING); tcpListeners
  * bind nothing unless `tcpDataPlane` is set (then they forward to tcpConnectors, see
  * tcp-plane.ts); TLS files are not read unless `checkTlsFiles` is set, except those of the
  * listeners served (see dataplane.ts and listener-security.ts); the boot file is always parsed as JSON (the

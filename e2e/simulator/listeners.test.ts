@@ -1,8 +1,8 @@
 /**
  * Every AMQP listener of role normal (or route-container) serves management, each with its own
  * security, as skrouterd's do: the controller's mutual-TLS management listener and an anonymous
- * observer beside it; binds that fail are logged and the router carries on; CREATE and DELETE
- * open and close listeners; a restart listens on all of them again.
+ * observer beside it; a bind that fails is logged, and ends the router when the listener is one of
+ * its boot file's; CREATE and DELETE open and close listeners; a restart listens on all of them again.
  */
 import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -118,18 +118,32 @@ describe('the listeners of the boot file', () => {
     expect(lines).toEqual(expect.arrayContaining([`SERVER (info) Listening on 127.0.0.1:${observerPort}`, `SERVER (info) Listening on localhost:${brokerPort}`]));
   });
 
-  it('logs a listener that cannot bind, keeps its entity and serves on every other port', async () => {
+  it('a boot listener that cannot bind ends the router: its error, then a critical line, then status 1', async () => {
     const [busy, observerPort] = [await occupied(), await freePort()];
-    const sim = await start(
-      bootFile(
-        ROUTER,
-        ['listener', { name: 'busy', host: '127.0.0.1', port: String(busy) }],
-        ['listener', { name: 'elsewhere', host: '192.0.2.1', port: '5999' }],
-        ['listener', { name: 'named', host: '127.0.0.1', port: 'no-such-service' }],
-        observer(observerPort),
-        section(anonymousListener(0)),
-      ),
+    const failed = await start(bootFile(ROUTER, ['listener', { name: 'busy', host: '127.0.0.1', port: String(busy) }], observer(observerPort), section(anonymousListener(0)))).then(
+      () => undefined,
+      (e: unknown) => e,
     );
+    expect(failed).toBeInstanceOf(SimulatorBootError);
+    expect((failed as SimulatorBootError).exit).toEqual({ exitCode: 1 });
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        `SERVER (error) Listener error on 127.0.0.1:${busy}: Address already in use - listen on 127.0.0.1:${busy} (proton:io)`,
+        `SERVER (critical) Shutting down, required listener failed 127.0.0.1:${busy}`,
+      ]),
+    );
+    // What it bound went with it.
+    expect(await refused(observerPort)).toBe(true);
+  });
+
+  it('logs a listener created live that cannot bind, keeps its entity and serves on every other port', async () => {
+    const [busy, observerPort] = [await occupied(), await freePort()];
+    const sim = await start(bootFile(ROUTER, observer(observerPort), section(anonymousListener(0))));
+    const client = await connect(sim.port);
+    for (const [name, host, port] of [['busy', '127.0.0.1', String(busy)], ['elsewhere', '192.0.2.1', '5999'], ['named', '127.0.0.1', 'no-such-service']] as const) {
+      expect((await must(client, { operation: 'CREATE', type: T('listener'), name }, { host, port })).statusCode).toBe(201);
+    }
+    await eventually('three bind errors', () => Promise.resolve(lines.filter((l) => l.startsWith('SERVER (error) Listener error')).length === 3));
     expect(lines).toEqual(
       expect.arrayContaining([
         `SERVER (error) Listener error on 127.0.0.1:${busy}: Address already in use - listen on 127.0.0.1:${busy} (proton:io)`,
@@ -137,21 +151,19 @@ describe('the listeners of the boot file', () => {
         'SERVER (error) Listener error on 127.0.0.1:no-such-service: Servname not supported for ai_socktype - listen on 127.0.0.1:no-such-service (proton:io)',
       ]),
     );
-    expect(sim.url).toBe(`amqp://127.0.0.1:${sim.port}`);
-    expect(await names(await connect(sim.port), 'listener')).toEqual(['busy', 'e2e-observer', 'elsewhere', MANAGEMENT_LISTENER, 'named'].sort());
+    expect(lines.some((l) => l.includes('Shutting down'))).toBe(false);
+    expect(await names(client, 'listener')).toEqual(['busy', 'e2e-observer', 'elsewhere', MANAGEMENT_LISTENER, 'named'].sort());
     expect((await must(await connect(observerPort), { operation: 'GET-ANNOTATIONS' })).statusCode).toBe(200);
   });
 
-  it('main.ts -c logs the failed bind on stderr and still prints its URL and serves', async () => {
+  it('main.ts -c exits with status 1 on a boot listener that cannot bind, saying which on stderr', async () => {
     const [busy, observerPort] = [await occupied(), await freePort()];
     const run = runMain('-c', bootFile(ROUTER, ['listener', { name: 'busy', host: '127.0.0.1', port: String(busy) }], observer(observerPort), ...mtls()), '--no-latency');
     try {
-      expect(await run.firstLine).toMatch(/^amqps:\/\/127\.0\.0\.1:\d+$/);
+      expect(await run.exited).toBe(1);
       expect(run.stderr()).toContain(`SERVER (error) Listener error on 127.0.0.1:${busy}: Address already in use`);
-      expect(await names(await connect(observerPort), 'listener')).toEqual(['busy', 'e2e-observer', MANAGEMENT_LISTENER].sort());
-      await fx.cleanUp();
-      run.child.kill('SIGTERM');
-      expect(await run.exited).toBe(0);
+      expect(run.stderr()).toContain(`SERVER (critical) Shutting down, required listener failed 127.0.0.1:${busy}`);
+      expect(run.stderr()).not.toContain('start-up failed');
     } finally {
       run.child.kill('SIGKILL');
     }

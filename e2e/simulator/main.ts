@@ -16,7 +16,8 @@
  * SASL EXTERNAL; the URL printed is then `amqps://`), so the controller can supervise the
  * simulator exactly as it supervises skrouterd. Every other listener of role normal or
  * route-container serves AMQP management too, with its own security; one that cannot bind is
- * logged on stderr (`SERVER (error) Listener error on ...`) and the simulator carries on. The
+ * logged on stderr (`SERVER (error) Listener error on ...`): the simulator carries on, unless it
+ * is a boot file listener, which ends it with status 1 as it ends skrouterd. The
  * sslProfile files of every listener served are read when it is created: one that cannot be used
  * is a start-up failure in the boot file (and a 500 to a CREATE), as it is for skrouterd.
  *

@@ -40,7 +40,8 @@ export interface SimulatorOptions {
    * Serve AMQP, and management, on the boot file's other listeners too, as skrouterd does: every
    * listener of role normal or route-container, at its host and port, secured by its own
    * sslProfile (amqp-listeners.ts); those CREATE adds as well, and DELETE stops them. A listener
-   * that cannot bind is logged (`log`) and the router carries on; one whose sslProfile cannot be
+   * that cannot bind is logged (`log`) and the router carries on, unless the listener is one of
+   * the boot file's (then the start fails with status 1, as skrouterd's does); one whose sslProfile cannot be
    * used is refused as skrouterd refuses it (a CREATE gets a 500, the boot fails). `port` and
    * `tls` still concern the management endpoint only. Default: true with `managementListener`
    * (what `-c FILE` does), else false (in-process tests bind no port of their boot file).
@@ -338,6 +339,14 @@ export class RouterSimulator {
     if (this.closed) return;
     if (!this.server.listening) await this.server.listen(this.endpoint.host, this.port, this.endpoint.security);
     if (this.closed) return this.server.stopListening(); // closed while binding: let go of the socket
-    await amqpListeners?.start(this.server, this.endpoint.listener);
+    try {
+      await amqpListeners?.start(this.server, this.endpoint.listener);
+    } catch (e) {
+      // A boot listener that cannot bind ends the new router too.
+      tcpPlane?.reset();
+      amqpListeners?.reset();
+      await this.server.stopListening();
+      throw e;
+    }
   }
 }
