@@ -13,17 +13,29 @@ const created = (name: string, status: OperationOutcome['status'] = 'applied'): 
   operation: { op: 'create', kind: 'listener', name } as PlannedOperation,
   status,
 });
-const failure = (hostPort: string, reason = 'Address already in use - listen on 127.0.0.1:5701') => ({ hostPort, bound: false, reason }) as const;
+const failure = (hostPort: string, reason = 'Address already in use - listen on 127.0.0.1:5701') => ({ kind: 'listener', hostPort, bound: false, reason, at: hostPort }) as const;
 
 describe('listenerBindEvent reads the lines skrouterd 3.5.1 logs for a listener socket', () => {
   it('an error, with or without the timestamp, and a bind; nothing else', () => {
     expect(listenerBindEvent('2026-12-06 04:00:01.123456 +0000 SERVER (error) Listener error on 127.0.0.1:5701: Address already in use - listen on 127.0.0.1:5701 (proton:io)')).toEqual({
+      kind: 'listener',
       hostPort: '127.0.0.1:5701',
       bound: false,
       reason: 'Address already in use - listen on 127.0.0.1:5701',
+      at: '127.0.0.1:5701',
     });
     expect(listenerBindEvent('SERVER (error) Listener error on :::5672: Address family not supported by protocol - listen on :::5672 (proton:io)')).toMatchObject({ hostPort: ':::5672', bound: false });
-    expect(listenerBindEvent('SERVER (info) Listening on 127.0.0.1:5701')).toEqual({ hostPort: '127.0.0.1:5701', bound: true });
+    expect(listenerBindEvent('SERVER (info) Listening on 127.0.0.1:5701')).toEqual({ kind: 'listener', hostPort: '127.0.0.1:5701', bound: true });
+    // The TCP adaptor names the listener: the condition's name, then its description.
+    expect(listenerBindEvent('TCP_ADAPTOR (error) Listener web: in: proactor listener error on 127.0.0.1:9000: proton:io (Address already in use - listen on 127.0.0.1:9000)')).toEqual({
+      kind: 'tcpListener',
+      name: 'web: in',
+      bound: false,
+      reason: 'Address already in use - listen on 127.0.0.1:9000',
+      at: '127.0.0.1:9000',
+    });
+    expect(listenerBindEvent('TCP_ADAPTOR (info) Listener web: listening for client connections on 127.0.0.1:9000 with backlog 4096')).toEqual({ kind: 'tcpListener', name: 'web', bound: true });
+    expect(listenerBindEvent('TCP_ADAPTOR (info) Listener web: stopped listening for client connections on 127.0.0.1:9000')).toBeUndefined();
     // A port-0 listener names its assigned address; other modules and lines are not about binds.
     expect(listenerBindEvent('SERVER (info) Listening on 127.0.0.1:41234 (l0)')).toBeUndefined();
     expect(listenerBindEvent('ROUTER (info) Listening on 127.0.0.1:5701')).toBeUndefined();
@@ -59,14 +71,14 @@ describe('ListenerBinds', () => {
 
   it('fails every desired listener at the host:port, and nothing else, until a retry is due', () => {
     binds.event(failure('127.0.0.1:5701'));
-    expect(triggers).toEqual(['listener bind failed on 127.0.0.1:5701']);
+    expect(triggers).toEqual(['listener bind failed: listener@127.0.0.1:5701']);
     expect(binds.failedKeys(desired)).toEqual(new Set(['listener/busy']));
     const first = binds.review(desired);
     expect(first.recreate).toEqual(new Set());
     expect([...first.failed.keys()]).toEqual(['listener/busy']);
     expect(first.failed.get('listener/busy')).toMatch(/^the router could not bind 127\.0\.0\.1:5701: Address already in use .*\(1 try; next try at /);
     advance(1000);
-    expect(triggers.at(-1)).toBe('listener bind retry on 127.0.0.1:5701');
+    expect(triggers.at(-1)).toBe('listener bind retry: listener@127.0.0.1:5701');
     expect(binds.review(desired).recreate).toEqual(new Set(['listener/busy']));
   });
 
@@ -93,7 +105,7 @@ describe('ListenerBinds', () => {
     expect(binds.review(desired).failed.get('listener/busy')).toContain('created again; waiting for the router to bind it');
     binds.applied(desired, []);
     advance(1);
-    expect(triggers.at(-1)).toBe('listener bind check on 127.0.0.1:5701');
+    expect(triggers.at(-1)).toBe('listener bind check: listener@127.0.0.1:5701');
     expect(binds.review(desired)).toEqual({ recreate: new Set(), failed: new Map() });
     expect(binds.failedKeys(desired).size).toBe(0);
   });
@@ -122,8 +134,8 @@ describe('ListenerBinds', () => {
 
   it('the router logging the bind clears it at once; so does a desired state without a listener there', () => {
     binds.event(failure('127.0.0.1:5701'));
-    binds.event({ hostPort: '127.0.0.1:5701', bound: true });
-    expect(triggers.at(-1)).toBe('listener bound on 127.0.0.1:5701');
+    binds.event({ kind: 'listener', hostPort: '127.0.0.1:5701', bound: true });
+    expect(triggers.at(-1)).toBe('listener bound: listener@127.0.0.1:5701');
     expect(binds.failedKeys(desired).size).toBe(0);
     binds.event(failure('127.0.0.1:5702'));
     expect(binds.review([busy]).failed.size).toBe(0);
@@ -134,6 +146,17 @@ describe('ListenerBinds', () => {
     binds.event(failure('127.0.0.1:5701'));
     binds.close();
     advance(120_000);
-    expect(triggers).toEqual(['listener bind failed on 127.0.0.1:5701']);
+    expect(triggers).toEqual(['listener bind failed: listener@127.0.0.1:5701']);
+  });
+
+  it('a tcpListener by name, not by port: the AMQP listener on the same port is not about it', () => {
+    binds.event({ kind: 'tcpListener', name: 'tl', bound: false, reason: 'Address already in use - listen on 127.0.0.1:5701', at: '127.0.0.1:5701' });
+    const review = binds.review(desired);
+    expect([...review.failed.keys()]).toEqual(['tcpListener/tl']);
+    expect(review.failed.get('tcpListener/tl')).toMatch(/^the router could not bind 127\.0\.0\.1:5701: Address already in use/);
+    advance(1000);
+    expect(binds.review(desired).recreate).toEqual(new Set(['tcpListener/tl']));
+    binds.event({ kind: 'tcpListener', name: 'tl', bound: true });
+    expect(binds.failedKeys(desired).size).toBe(0);
   });
 });

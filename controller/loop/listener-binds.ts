@@ -1,20 +1,24 @@
 /**
- * AMQP listeners the router stored but could not bind. skrouterd 3.5.1 answers a listener CREATE
- * with 201 before it binds, and has no attribute that says whether the socket is open: a bind that
- * fails (a port another process holds, an address the host does not have) is only logged,
- * `Listener error on HOST:PORT: ...`. The router's lines come here (`router-log.ts`), and:
+ * Listeners the router stored but could not bind. skrouterd 3.5.1 answers a CREATE with 201 before
+ * it binds, and a bind that fails (a port another process holds, an address the host does not
+ * have) is only logged: `SERVER Listener error on HOST:PORT: ...` for an AMQP listener (no
+ * attribute says whether it listens), `TCP_ADAPTOR Listener NAME: proactor listener error on ...`
+ * for a tcpListener (which binds once its address has a consumer, and after such an error never
+ * tries again). The router's lines come here (`router-log.ts`), and:
  *
- * - every desired listener at that `host:port` is failed: not synced, not converged, out of the
- *   boot file (at boot the router exits on a listener it cannot bind);
+ * - every desired AMQP listener at that `host:port`, or the tcpListener of that name, is failed:
+ *   not synced, not converged, out of the boot file (at boot the router exits on an AMQP listener
+ *   it cannot bind);
  * - it is deleted and created again (plan reason `rebind`) after 1 s, 2 s, 4 s ... at most 60 s;
- * - it is bound again once the router logs `Listening on HOST:PORT`, or once a CREATE of it went
- *   through and no new error came for {@link SETTLE_MS} (the `info` line may be switched off).
+ * - it is bound again once the router logs that it listens, or once a CREATE of it went through
+ *   and no new error came for {@link SETTLE_MS} (the `info` lines may be switched off; a
+ *   tcpListener whose address has no consumer does not bind at all, and is not failed for that).
  *
  * A desired change of the listener creates it again anyway; that counts as a retry.
  */
 import type { DesiredEntity } from '../../schemas/index.js';
 import type { OperationOutcome } from '../../reconcilers/apply.js';
-import type { ListenerBindEvent } from '../router/router-log.js';
+import type { ListenerBindEvent, ListenerRef } from '../router/router-log.js';
 import { entityKey } from './sync-ledger.js';
 
 /** How long after a CREATE without a new error the bind counts as done. */
@@ -23,6 +27,8 @@ const RETRY_BASE_MS = 1000;
 const RETRY_MAX_MS = 60_000;
 
 interface Failure {
+  /** What the router logged it failed at (`host:port`). */
+  at: string;
   reason: string;
   attempts: number;
   failedAt: number;
@@ -53,10 +59,15 @@ function scalar(value: unknown): string | undefined {
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
 }
 
+/** One key per listener the router logs about: an AMQP listener's `host:port`, a tcpListener's name. */
+function refKey(ref: ListenerRef): string {
+  return ref.kind === 'listener' ? `listener@${ref.hostPort}` : `tcpListener/${ref.name}`;
+}
+
 export class ListenerBinds {
   readonly #o: ListenerBindsOptions;
   readonly #now: () => number;
-  /** By `host:port`. */
+  /** By {@link refKey}. */
   readonly #failures = new Map<string, Failure>();
   readonly #timers = new Set<NodeJS.Timeout>();
   #reviewedAt = 0;
@@ -69,15 +80,16 @@ export class ListenerBinds {
   /** A line of the router about a listener's socket. */
   event(e: ListenerBindEvent): void {
     const now = this.#now();
+    const key = refKey(e);
     if (e.bound) {
-      if (this.#failures.delete(e.hostPort)) this.#o.trigger(`listener bound on ${e.hostPort}`);
+      if (this.#failures.delete(key)) this.#o.trigger(`listener bound: ${key}`);
       return;
     }
-    const attempts = (this.#failures.get(e.hostPort)?.attempts ?? 0) + 1;
+    const attempts = (this.#failures.get(key)?.attempts ?? 0) + 1;
     const delay = Math.min(RETRY_BASE_MS * 2 ** (attempts - 1), RETRY_MAX_MS);
-    this.#failures.set(e.hostPort, { reason: e.reason, attempts, failedAt: now, retryAt: now + delay, createdAt: undefined });
-    this.#o.trigger(`listener bind failed on ${e.hostPort}`);
-    this.#later(delay, `listener bind retry on ${e.hostPort}`);
+    this.#failures.set(key, { at: e.at, reason: e.reason, attempts, failedAt: now, retryAt: now + delay, createdAt: undefined });
+    this.#o.trigger(`listener bind failed: ${key}`);
+    this.#later(delay, `listener bind retry: ${key}`);
   }
 
   /** Keys of the desired listeners that are not bound (for the boot file, between passes too). */
@@ -93,19 +105,19 @@ export class ListenerBinds {
     const now = this.#now();
     this.#reviewedAt = now;
     const matched = this.#matches(entities);
-    const live = new Set(matched.map(([, hostPort]) => hostPort));
-    for (const [hostPort, f] of this.#failures) {
-      if (!live.has(hostPort) || (f.createdAt !== undefined && now - f.createdAt >= SETTLE_MS)) this.#failures.delete(hostPort);
+    const live = new Set(matched.map(([, ref]) => ref));
+    for (const [ref, f] of this.#failures) {
+      if (!live.has(ref) || (f.createdAt !== undefined && now - f.createdAt >= SETTLE_MS)) this.#failures.delete(ref);
     }
     const recreate = new Set<string>();
     const failed = new Map<string, string>();
-    for (const [key, hostPort] of matched) {
-      const f = this.#failures.get(hostPort);
+    for (const [key, ref] of matched) {
+      const f = this.#failures.get(ref);
       if (!f) continue;
       const due = f.createdAt === undefined && now >= f.retryAt;
       if (due) recreate.add(key);
       const next = f.createdAt !== undefined || due ? 'created again; waiting for the router to bind it' : `next try at ${new Date(f.retryAt).toISOString()}`;
-      failed.set(key, `the router could not bind ${hostPort}: ${f.reason} (${f.attempts} ${f.attempts === 1 ? 'try' : 'tries'}; ${next})`);
+      failed.set(key, `the router could not bind ${f.at}: ${f.reason} (${f.attempts} ${f.attempts === 1 ? 'try' : 'tries'}; ${next})`);
     }
     return { recreate, failed };
   }
@@ -118,11 +130,11 @@ export class ListenerBinds {
     const created = new Set(outcomes.filter((o) => o.operation.op === 'create' && o.status === 'applied').map((o) => entityKey(o.operation)));
     if (created.size === 0) return;
     const now = this.#now();
-    for (const [key, hostPort] of this.#matches(entities)) {
-      const f = this.#failures.get(hostPort);
+    for (const [key, ref] of this.#matches(entities)) {
+      const f = this.#failures.get(ref);
       if (!f || !created.has(key) || f.failedAt > this.#reviewedAt) continue;
       f.createdAt = now;
-      this.#later(SETTLE_MS, `listener bind check on ${hostPort}`);
+      this.#later(SETTLE_MS, `listener bind check: ${ref}`);
     }
   }
 
@@ -131,14 +143,14 @@ export class ListenerBinds {
     this.#timers.clear();
   }
 
-  /** `[key, host:port]` of each desired listener at a failed `host:port`. */
+  /** `[entity key, ref key]` of each desired listener a failure is about. */
   #matches(entities: readonly DesiredEntity[]): [string, string][] {
     if (this.#failures.size === 0) return [];
     const out: [string, string][] = [];
     for (const e of entities) {
-      if (e.kind !== 'listener') continue;
-      const hostPort = listenerHostPort(e.attributes);
-      if (this.#failures.has(hostPort)) out.push([entityKey(e), hostPort]);
+      const ref =
+        e.kind === 'listener' ? refKey({ kind: 'listener', hostPort: listenerHostPort(e.attributes) }) : e.kind === 'tcpListener' ? refKey({ kind: 'tcpListener', name: e.name }) : undefined;
+      if (ref !== undefined && this.#failures.has(ref)) out.push([entityKey(e), ref]);
     }
     return out;
   }

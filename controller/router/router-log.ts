@@ -27,26 +27,41 @@ export function logRouterLine(log: Log, stream: 'stdout' | 'stderr', line: strin
   log[LEVELS[level ?? 'info'] ?? 'info'](text ?? line, { source: 'skrouterd', module });
 }
 
-/** What a router line says about an AMQP listener's socket (qd_listener.c `handle_listener`). */
-export type ListenerBindEvent =
-  | { readonly hostPort: string; readonly bound: true }
-  | { readonly hostPort: string; readonly bound: false; readonly reason: string };
+/**
+ * Which listener a router line is about: an AMQP `listener` by the `host:port` it logs (both
+ * attributes as configured), a `tcpListener` by name.
+ */
+export type ListenerRef = { readonly kind: 'listener'; readonly hostPort: string } | { readonly kind: 'tcpListener'; readonly name: string };
 
-const LISTENING = /^Listening on (\S+)$/;
-const LISTENER_ERROR = /^Listener error on (\S+): (.*) \([^()]*\)$/;
+/** What a router line says about a listener's socket. */
+export type ListenerBindEvent = ListenerRef & ({ readonly bound: true } | { readonly bound: false; readonly reason: string; readonly at: string });
+
+/** qd_listener.c `handle_listener` (module SERVER). A port-0 listener's line names its assigned address and is not matched. */
+const AMQP_LISTENING = /^Listening on (\S+)$/;
+const AMQP_ERROR = /^Listener error on (\S+): (.*) \([^()]*\)$/;
+/** adaptor_listener.c `_listener_event_handler` (module TCP_ADAPTOR): the condition's name, then its description. */
+const TCP_LISTENING = /^Listener (.+): listening for client connections on (\S+) with backlog \d+$/;
+const TCP_ERROR = /^Listener (.+): proactor listener error on (\S+): \S+ \((.*)\)$/;
 
 /**
- * A `SERVER` line about a listener's bind: `Listening on HOST:PORT` (info) or `Listener error on
- * HOST:PORT: DESCRIPTION (CONDITION)` (error), where HOST:PORT is the listener's `host` and `port`
- * as configured. A port-0 listener's line names its assigned address instead and is ignored.
+ * A line about a listener's bind: `SERVER` `Listening on HOST:PORT` / `Listener error on
+ * HOST:PORT: DESCRIPTION (CONDITION)`, or `TCP_ADAPTOR` `Listener NAME: listening for client
+ * connections on ...` / `Listener NAME: proactor listener error on HOST:PORT: CONDITION (DESCRIPTION)`.
  */
 export function listenerBindEvent(line: string): ListenerBindEvent | undefined {
   const match = LINE.exec(line);
-  if (!match || match[1] !== 'SERVER') return undefined;
-  const text = match[3] ?? '';
-  const listening = LISTENING.exec(text);
-  if (listening?.[1] !== undefined) return { hostPort: listening[1], bound: true };
-  const failed = LISTENER_ERROR.exec(text);
-  if (failed?.[1] !== undefined) return { hostPort: failed[1], bound: false, reason: failed[2] ?? '' };
-  return undefined;
+  const text = match?.[3] ?? '';
+  let m: RegExpExecArray | null;
+  switch (match?.[1]) {
+    case 'SERVER':
+      if ((m = AMQP_LISTENING.exec(text)) && m[1] !== undefined) return { kind: 'listener', hostPort: m[1], bound: true };
+      if ((m = AMQP_ERROR.exec(text)) && m[1] !== undefined) return { kind: 'listener', hostPort: m[1], bound: false, reason: m[2] ?? '', at: m[1] };
+      return undefined;
+    case 'TCP_ADAPTOR':
+      if ((m = TCP_LISTENING.exec(text)) && m[1] !== undefined) return { kind: 'tcpListener', name: m[1], bound: true };
+      if ((m = TCP_ERROR.exec(text)) && m[1] !== undefined && m[2] !== undefined) return { kind: 'tcpListener', name: m[1], bound: false, reason: m[3] ?? '', at: m[2] };
+      return undefined;
+    default:
+      return undefined;
+  }
 }

@@ -1,8 +1,9 @@
 /**
- * An AMQP listener the router cannot bind (issue 19), with the real CLI against the chosen router
- * target. skrouterd 3.5.1 answers the CREATE with 201 and only logs `Listener error on HOST:PORT`;
- * a listener of the boot file that cannot bind makes it exit with status 1 ("Shutting down,
- * required listener failed"). Either way the controller reports the listener failed (not synced,
+ * A listener the router cannot bind (issue 19), with the real CLI against the chosen router
+ * target. skrouterd 3.5.1 answers the CREATE with 201 and only logs the failure (an AMQP listener:
+ * `Listener error on HOST:PORT`; a tcpListener: `proactor listener error`, and it never tries
+ * again); an AMQP listener of the boot file that cannot bind makes it exit with status 1
+ * ("Shutting down, required listener failed"). Either way the controller reports the listener failed (not synced,
  * /readyz 503), keeps it out of the boot file, retries it, and reports it synced once it binds.
  * Written to pass unchanged against a real router: the port is held by a plain TCP server here.
  */
@@ -11,7 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DesiredEntity } from '../../schemas/index.js';
 import { freePort, waitFor, type ControllerProcess } from '../harness/controller-process.js';
 import { recordTiming } from '../harness/timings.js';
-import { converged, disposeAll, entities, file, names, ports, start, target } from './support/file-mode.js';
+import { T, converged, disposeAll, entities, file, names, ports, start, target } from './support/file-mode.js';
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -51,8 +52,8 @@ const listener = (name: string, port: number): DesiredEntity => ({
   attributes: { host: '127.0.0.1', port: String(port), role: 'normal', saslMechanisms: 'ANONYMOUS', authenticatePeer: false },
 });
 
-async function entity(c: ControllerProcess, name: string) {
-  return (await c.status()).entities.find((x) => x.kind === 'listener' && x.name === name);
+async function entity(c: ControllerProcess, name: string, kind = 'listener') {
+  return (await c.status()).entities.find((x) => x.kind === kind && x.name === name);
 }
 
 describe(`a listener the router cannot bind, against the ${target.kind}`, () => {
@@ -103,5 +104,24 @@ describe(`a listener the router cannot bind, against the ${target.kind}`, () => 
     await port.release();
     await waitFor('the listener synced', async () => ((await entity(c, 'early'))?.state === 'synced' ? true : undefined), 30_000);
     expect(await speaksAmqp(port.port)).toBe(true);
+  });
+
+  it('a tcpListener on a port another process holds (its address served, so the router binds it): failed, retried, synced once free', async () => {
+    // The simulator binds tcpListeners only with its TCP data plane on; the real router binds one
+    // as soon as a tcpConnector serves its address (here `web-backend`, address `web`).
+    const { c, p } = await converged({ SIMULATOR_TCP_DATA_PLANE: '1' });
+    const port = await held();
+    const api: DesiredEntity = { kind: 'tcpListener', name: 'api', attributes: { host: '127.0.0.1', port: String(port.port), address: 'web' } };
+    await c.writeConfig(file([...entities(p), api]));
+    const failed = await waitFor('the tcpListener reported failed', async () => {
+      const x = await entity(c, 'api', 'tcpListener');
+      return x?.state === 'failed' ? x : undefined;
+    });
+    expect(failed.lastError).toContain(`the router could not bind 127.0.0.1:${port.port}: Address already in use`);
+    expect((await c.get('/readyz')).status).toBe(503);
+    await port.release();
+    await waitFor('the tcpListener synced', async () => ((await entity(c, 'api', 'tcpListener'))?.state === 'synced' ? true : undefined), 30_000);
+    const [row] = await c.management.query(T('tcpListener'), ['name', 'operStatus']).then((rows) => rows.filter((r) => r['name'] === 'api'));
+    expect(row?.['operStatus']).toBe('up');
   });
 });

@@ -49,12 +49,25 @@ const REASONS: Record<string, string> = {
   EAI_SERVICE: 'Servname not supported for ai_socktype',
 };
 
-/** The line skrouterd logs when a listener's bind fails (and then carries on, see the caller). */
-export function listenerErrorLine(listener: Attributes, error: NodeJS.ErrnoException | 'EAI_SERVICE'): string {
+/** proton's description of a failed bind (`pni_proactor_set_cond`): `REASON - listen on HOST:PORT`. */
+export function bindFailure(listener: Attributes, error: NodeJS.ErrnoException | 'EAI_SERVICE'): string {
   const code = error === 'EAI_SERVICE' ? error : (error.code ?? '');
   const reason = REASONS[code] ?? (error === 'EAI_SERVICE' ? code : error.message);
   const host = bindHost(listener['host']) === undefined ? '' : pyStr(listener['host']);
   const port = bindPort(listener['port']);
-  const where = `${host}:${port === undefined ? pyStr(listener['port']) : String(port)}`;
-  return `SERVER (error) Listener error on ${hostPort(listener)}: ${reason} - listen on ${where} (proton:io)`;
+  return `${reason} - listen on ${host}:${port === undefined ? pyStr(listener['port']) : String(port)}`;
+}
+
+/** The line skrouterd logs when an AMQP listener's bind fails (qd_listener.c `handle_listener`). */
+export function listenerErrorLine(listener: Attributes, error: NodeJS.ErrnoException | 'EAI_SERVICE'): string {
+  return `SERVER (error) Listener error on ${hostPort(listener)}: ${bindFailure(listener, error)} (proton:io)`;
+}
+
+/**
+ * The line the TCP adaptor logs when a tcpListener's bind fails (adaptor_listener.c
+ * `_listener_event_handler`: the condition's name, then its description, which also becomes the
+ * listener's `connectionMsg`).
+ */
+export function tcpListenerErrorLine(name: string, listener: Attributes, description: string): string {
+  return `TCP_ADAPTOR (error) Listener ${name}: proactor listener error on ${hostPort(listener)}: proton:io (${description})`;
 }

@@ -244,9 +244,9 @@ describe('TCP data plane', () => {
     const port = await listen(taken);
     expect((await must(mgmt, { operation: 'CREATE', type: T('tcpListener'), name: 'busy' }, { host: '127.0.0.1', port: String(port), address: 'echo' })).statusCode).toBe(201);
     await until('the bind failure', () => lines.length > 0);
-    expect(lines[0]).toBe(`TCP_ADAPTOR (error) Listener error on 127.0.0.1:${port}: EADDRINUSE`);
+    expect(lines[0]).toBe(`TCP_ADAPTOR (error) Listener busy: proactor listener error on 127.0.0.1:${port}: proton:io (Address already in use - listen on 127.0.0.1:${port})`);
     const read = await must(mgmt, { operation: 'READ', type: T('tcpListener'), name: 'busy' });
-    expect(read.body).toMatchObject({ operStatus: 'down', connectionMsg: `Listener error on 127.0.0.1:${port}: EADDRINUSE` });
+    expect(read.body).toMatchObject({ operStatus: 'down', connectionMsg: `Address already in use - listen on 127.0.0.1:${port}` });
     expect((await must(mgmt, { operation: 'READ', type: T('tcpListener'), name: 'echo-in' })).body).toMatchObject({ operStatus: 'up', connectionMsg: '' });
     expect((await must(mgmt, { operation: 'DELETE', type: T('tcpListener'), name: 'busy' })).statusCode).toBe(204);
   });

@@ -12,8 +12,10 @@
  *   nothing on the wire (the attributes a tcpListener may update, like `observer`, do not touch
  *   sockets);
  * - a bind failure (port in use, unresolvable host, a non-numeric port) leaves the entity in
- *   place: it is logged as `TCP_ADAPTOR (error) Listener error on HOST:PORT: ...`, and the
- *   listener reports `operStatus: down` with the error in `connectionMsg`;
+ *   place: it is logged as the adaptor logs it (`TCP_ADAPTOR (error) Listener NAME: proactor
+ *   listener error on HOST:PORT: proton:io (DESCRIPTION)`), and the listener reports
+ *   `operStatus: down` with the description in `connectionMsg`. Like skrouterd's, it never
+ *   tries to bind again: only a DELETE and CREATE does;
  * - a crash resets everything, and `close()` resolves once no server or socket handle is left.
  *
  * Not modelled: multi-address listeners (listenerAddress) accept and close like a listener
@@ -25,6 +27,7 @@
  * listener, and UPDATE (which keeps the object) is not.
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { bindFailure, tcpListenerErrorLine } from './listener-address.js';
 import { pyStr } from './python-values.js';
 import type { PyEntity } from './state.js';
 import { Teardowns } from './teardowns.js';
@@ -118,7 +121,6 @@ export class TcpDataPlane {
     const a = entity.attributes;
     const host = a['host'] === undefined || a['host'] === null ? '' : pyStr(a['host']);
     const port = Number(a['port']);
-    const shown = `${host === '' ? '0.0.0.0' : host}:${pyStr(a['port'])}`;
     const server = createServer({ allowHalfOpen: true });
     let settle: () => void = () => {};
     const listener: BoundListener = {
@@ -130,23 +132,23 @@ export class TcpDataPlane {
       closed: false,
     };
     this.listeners.set(entity, listener);
-    const fail = (message: string): void => {
-      listener.error = `Listener error on ${shown}: ${message}`;
-      this.log(`TCP_ADAPTOR (error) ${listener.error}`);
+    const fail = (error: NodeJS.ErrnoException | 'EAI_SERVICE'): void => {
+      listener.error = bindFailure(a, error);
+      this.log(tcpListenerErrorLine(pyStr(a['name'] ?? null), a, listener.error));
       settle();
     };
     server.on('connection', (socket) => this.accept(listener, socket));
     server.once('listening', () => settle());
-    server.on('error', (e: NodeJS.ErrnoException) => fail(e.code ?? e.message));
+    server.on('error', (e: NodeJS.ErrnoException) => fail(e));
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      fail(`invalid port '${pyStr(a['port'])}'`);
+      fail('EAI_SERVICE');
       return;
     }
     const backlog = typeof a['backlog'] === 'number' && a['backlog'] > 0 ? a['backlog'] : undefined;
     try {
       server.listen({ port, ...(host === '' ? {} : { host }), ...(backlog === undefined ? {} : { backlog }) });
     } catch (e) {
-      fail(e instanceof Error ? e.message : String(e));
+      fail(e instanceof Error ? e : new Error(String(e)));
     }
   }
 
