@@ -1,5 +1,5 @@
-import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
+import { Registry } from '../http/prometheus.js';
 import { createManagementCredentials } from '../tls/management-credentials.js';
 import { takeCertificateInventory } from '../tls/certificate-inventory.js';
 import { cachedFor, registerCertificateMetrics } from './certificate-metrics.js';

@@ -5,11 +5,11 @@
  * key-mismatch, unreadable, unusable). Read at scrape time from `inventory`; wrap it in
  * {@link cachedFor} so that scrapes read the files at most once a minute.
  */
-import { Gauge, type Registry } from 'prom-client';
+import { Gauge, type Registry } from '../http/prometheus.js';
 import type { CertificateEntry } from '../tls/certificate-inventory.js';
 
 export function registerCertificateMetrics(registry: Registry, inventory: () => Promise<readonly CertificateEntry[]>): void {
-  // prom-client collects the metrics of a scrape side by side: both gauges wait for one reading.
+  // A scrape starts every collect before it awaits any: both gauges wait for one reading.
   let reading: Promise<void> | undefined;
   const refresh = (): Promise<void> =>
     (reading ??= (async () => {

@@ -15,7 +15,7 @@
  * Nothing is written before the first reading; the link gauges hold only connectors of the
  * latest reading (a deleted connector's series goes away).
  */
-import { Gauge, type Registry } from 'prom-client';
+import { Gauge, type Registry } from '../http/prometheus.js';
 import type { RouterHealthPoller, RouterHealthSnapshot } from './health-poller.js';
 
 export function registerRouterHealthMetrics(registry: Registry, poller: Pick<RouterHealthPoller, 'touch' | 'snapshot'>): void {
@@ -25,7 +25,7 @@ export function registerRouterHealthMetrics(registry: Registry, poller: Pick<Rou
     help: 'Whether an uplink (a connector of role inter-router or edge) is connected (1) or not (0).',
     labelNames: ['name', 'role'] as const,
     registers,
-    // Registered first: collecting here brings every gauge below up to date before any is written.
+    // The registry runs every collect before it writes anything: this one updates every gauge below.
     collect: () => update(poller.snapshot()),
   });
   const linkChange = new Gauge({

@@ -1,5 +1,5 @@
-import { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Registry } from '../http/prometheus.js';
 import { ManagementClient } from '../management/index.js';
 import { startPeer, type PeerReply, type PeerRequest, type TestPeer } from '../management/test-support/peer.js';
 import { registerRouterHealthMetrics } from './health-metrics.js';

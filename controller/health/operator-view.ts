@@ -3,7 +3,7 @@
  * routerMetrics; polled only while `/metrics` or `/status` is read) and the certificate inventory
  * (read at most once a minute), as metrics and as fields of `/status`.
  */
-import type { Registry } from 'prom-client';
+import type { Registry } from '../http/prometheus.js';
 import type { ManagementClient } from '../management/index.js';
 import type { Log } from '../log.js';
 import { errorFields } from '../log.js';

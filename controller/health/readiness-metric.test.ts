@@ -1,5 +1,5 @@
-import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
+import { Registry } from '../http/prometheus.js';
 import { registerReadinessMetric } from './readiness-metric.js';
 
 describe('iofog_router_ready', () => {

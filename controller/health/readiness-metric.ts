@@ -3,7 +3,7 @@
  * with nothing failed, held back or rejected), else 0; read from `readiness` at every scrape, so
  * an alert can say "not ready for 5 minutes" without a probe of its own.
  */
-import { Gauge, type Registry } from 'prom-client';
+import { Gauge, type Registry } from '../http/prometheus.js';
 
 export function registerReadinessMetric(registry: Registry, readiness: () => { readonly ok: boolean }): void {
   const ready: Gauge = new Gauge({

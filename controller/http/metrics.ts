@@ -2,8 +2,9 @@
  * Prometheus metrics, named in controller-runtime's style under the `iofog_router_` prefix.
  * Each controller owns its own registry, so tests and the demo can run several side by side.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { SourceHealth } from '../sources/health.js';
+import { registerProcessMetrics } from './process-metrics.js';
+import { Counter, Gauge, Histogram, Registry } from './prometheus.js';
 
 export class Metrics {
   readonly registry = new Registry();
@@ -61,7 +62,7 @@ export class Metrics {
     name: 'iofog_router_source_up',
     help: 'Whether the last read of the desired-state source succeeded (1) or failed (0); the router keeps the last good state meanwhile.',
     registers: [this.registry],
-    // Registered before sourceErrors: collecting here updates both before either is written out.
+    // The registry runs every collect before it writes anything: this one updates sourceErrors too.
     collect: () => this.#collectSource(),
   });
   readonly sourceErrors = new Counter({
@@ -73,7 +74,7 @@ export class Metrics {
   #sourceHealth: (() => SourceHealth) | undefined;
 
   constructor(options: { processMetrics?: boolean } = {}) {
-    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'iofog_router_' });
+    if (options.processMetrics ?? true) registerProcessMetrics(this.registry, 'iofog_router_');
   }
 
   /** The source metrics are read from `health` at every scrape (the source's watcher reads between passes). */
@@ -81,7 +82,7 @@ export class Metrics {
     this.#sourceHealth = health;
   }
 
-  /** Brings the source metrics up to date; prom-client calls it before each scrape. */
+  /** Brings the source metrics up to date; the registry calls it before each scrape. */
   #collectSource(): void {
     const health = this.#sourceHealth?.();
     if (!health) return;

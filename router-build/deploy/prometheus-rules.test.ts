@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parser } from '@prometheus-io/lezer-promql';
 import yaml from 'js-yaml';
-import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { Metrics } from '../../controller/http/metrics.js';
+import { Registry } from '../../controller/http/prometheus.js';
 import { registerCertificateMetrics } from '../../controller/health/certificate-metrics.js';
 import { registerRouterHealthMetrics } from '../../controller/health/health-metrics.js';
 import { RouterHealthPoller } from '../../controller/health/health-poller.js';
@@ -28,7 +28,7 @@ const RULES_FILE = join(import.meta.dirname, 'prometheus', 'iofog-router-rules.y
 const rules = (yaml.load(readFileSync(RULES_FILE, 'utf8')) as { groups: { name: string; rules: Rule[] }[] }).groups.flatMap((g) => g.rules);
 
 /** Every series name the controller exports, with its label names. */
-async function exported(): Promise<Map<string, readonly string[]>> {
+function exported(): Map<string, readonly string[]> {
   const metrics = new Metrics();
   const extra = new Registry();
   const poller = new RouterHealthPoller({ management: { query: () => Promise.resolve([]) } });
@@ -37,12 +37,9 @@ async function exported(): Promise<Map<string, readonly string[]>> {
   registerReadinessMetric(extra, () => ({ ok: true }));
   const names = new Map<string, readonly string[]>();
   for (const registry of [metrics.registry, extra]) {
-    const labelNames = new Map(registry.getMetricsAsArray().map((m) => [m.name, (m as unknown as { labelNames?: string[] }).labelNames ?? []]));
-    for (const { name, type } of await registry.getMetricsAsJSON()) {
-      const labels = labelNames.get(name) ?? [];
-      const kind = String(type);
-      const suffixes = kind === 'histogram' ? ['_bucket', '_sum', '_count'] : kind === 'summary' ? ['', '_sum', '_count'] : [''];
-      for (const suffix of suffixes) names.set(name + suffix, suffix === '_bucket' ? [...labels, 'le'] : labels);
+    for (const { name, type, labelNames } of registry.getMetricsAsArray()) {
+      const suffixes = type === 'histogram' ? ['_bucket', '_sum', '_count'] : [''];
+      for (const suffix of suffixes) names.set(name + suffix, suffix === '_bucket' ? [...labelNames, 'le'] : labelNames);
     }
   }
   poller.close();
@@ -80,8 +77,8 @@ describe('prometheus rules', () => {
     expect(rules.find((r) => r.expr.includes('restarts_total'))?.expr).toContain('[1h]');
   });
 
-  it('parse as PromQL, read only metrics the controller exports, and show only labels those metrics have', async () => {
-    const names = await exported();
+  it('parse as PromQL, read only metrics the controller exports, and show only labels those metrics have', () => {
+    const names = exported();
     expect(rules.length).toBeGreaterThan(0);
     for (const rule of rules) {
       const where = rule.alert ?? rule.record ?? rule.expr;
@@ -97,8 +94,8 @@ describe('prometheus rules', () => {
     }
   });
 
-  it('catches a misspelt metric and a broken expression', async () => {
-    const names = await exported();
+  it('catches a misspelt metric and a broken expression', () => {
+    const names = exported();
     expect(names.has('iofog_router_link_up')).toBe(true);
     expect(names.has('iofog_router_link_upp')).toBe(false);
     expect(names.has('iofog_router_reconcile_time_seconds_bucket')).toBe(true);
