@@ -15,10 +15,33 @@ const WHY = 'skrouterd 3.5.1 passes it to C, which fails with "ValueError: embed
 export function checkNul(entities: readonly LocatedEntity[], issues: IssueCollector): void {
   for (const entity of entities) {
     if (entity.name?.includes(NUL)) issues.error(entity.namePath, `the name contains a NUL character (U+0000); ${WHY}`);
-    for (const [attribute, value] of Object.entries(entity.attributes)) {
-      findNul(value, entity.attributePath(attribute), issues);
+    for (const attribute of Object.keys(entity.attributes)) {
+      const value = entity.attributes[attribute];
+      // The path is built only for a value that holds a NUL somewhere (almost never).
+      if (holdsNul(value)) findNul(value, entity.attributePath(attribute), issues);
     }
   }
+}
+
+/** Whether a string, or any key or string inside an object or array, contains a NUL. */
+function holdsNul(root: unknown): boolean {
+  if (typeof root === 'string') return root.includes(NUL);
+  if (typeof root !== 'object' || root === null) return false;
+  const pending: unknown[] = [root];
+  for (let i = 0; i < pending.length; i++) {
+    const value = pending[i];
+    if (typeof value === 'string') {
+      if (value.includes(NUL)) return true;
+    } else if (Array.isArray(value)) {
+      for (let k = 0; k < value.length; k++) pending.push(value[k]);
+    } else if (typeof value === 'object' && value !== null) {
+      for (const key of Object.keys(value)) {
+        if (key.includes(NUL)) return true;
+        pending.push((value as Record<string, unknown>)[key]);
+      }
+    }
+  }
+  return false;
 }
 
 /** Iterative walk: map values are at most 32 deep (already checked), but no recursion is needed. */

@@ -3,16 +3,21 @@ import { positionKey } from './json-scan.js';
 import type { Position, TextLocator } from './json-text.js';
 import { formatPath, type ConfigIssue, type JsonPath, type Severity } from './issues.js';
 
+const NO_POSITIONS: ReadonlyMap<string, number> = new Map();
+
 export class IssueCollector {
   readonly errors: ConfigIssue[] = [];
   readonly warnings: ConfigIssue[] = [];
-  private positions: ReadonlyMap<string, number> = new Map();
+  private positions: () => ReadonlyMap<string, number> = () => NO_POSITIONS;
   private locator: TextLocator | undefined;
 
   constructor(readonly file: string) {}
 
-  /** Lets later issues point into the text; paths deeper than the index use their nearest parent. */
-  useText(locator: TextLocator, positions: ReadonlyMap<string, number>): void {
+  /**
+   * Lets later issues point into the text; paths deeper than the index use their nearest parent.
+   * `positions` is called only when an issue needs a place (it may build the index then).
+   */
+  useText(locator: TextLocator, positions: () => ReadonlyMap<string, number>): void {
     this.locator = locator;
     this.positions = positions;
   }
@@ -50,8 +55,9 @@ export class IssueCollector {
 
   private locate(path: JsonPath): Position | undefined {
     if (!this.locator) return undefined;
+    const positions = this.positions();
     for (let length = path.length; length >= 0; length--) {
-      const offset = this.positions.get(positionKey(path.slice(0, length)));
+      const offset = positions.get(positionKey(path.slice(0, length)));
       if (offset !== undefined) return this.locator.at(offset);
     }
     return undefined;

@@ -66,17 +66,17 @@ export function normaliseEntity(input: EntityInput, issues: IssueCollector): Loc
   const facts = ENTITY_FACTS[input.kind];
   const written = new Map<string, string>();
   const candidate: Record<string, unknown> = {};
-  for (const [rawKey, value] of Object.entries(input.attributes)) {
+  for (const rawKey of Object.keys(input.attributes)) {
+    const value = input.attributes[rawKey];
     const key = input.camelCaseKeys && rawKey.includes('-') ? camelCase(rawKey) : rawKey;
-    const path = [...input.path, rawKey];
     const earlier = written.get(key);
     if (earlier !== undefined) {
-      issues.error(path, `"${key}" is given twice (as "${earlier}" and "${rawKey}"); the router would keep only one`);
+      issues.error([...input.path, rawKey], `"${key}" is given twice (as "${earlier}" and "${rawKey}"); the router would keep only one`);
       continue;
     }
     written.set(key, rawKey);
-    if (key !== rawKey) issues.warn(path, `"${rawKey}" is read as "${key}"; write "${key}"`);
-    if (acceptKey(facts, key, path, issues)) candidate[key] = value;
+    if (key !== rawKey) issues.warn([...input.path, rawKey], `"${rawKey}" is read as "${key}"; write "${key}"`);
+    if (acceptKey(facts, key, input.path, rawKey, issues)) candidate[key] = value;
   }
   const attributePath = (attribute: string): JsonPath => [...input.path, written.get(attribute) ?? attribute];
   const rejected = checkTypes(facts, candidate, input.path, attributePath, issues);
@@ -97,24 +97,25 @@ export function normaliseEntity(input: EntityInput, issues: IssueCollector): Loc
   };
 }
 
-function acceptKey(facts: EntityFacts, key: string, path: JsonPath, issues: IssueCollector): boolean {
+/** Whether `key` may be configured; `rawKey`, as written in the object at `at`, is where an issue points. */
+function acceptKey(facts: EntityFacts, key: string, at: JsonPath, rawKey: string, issues: IssueCollector): boolean {
   if (key === 'name') return true;
   if (key === 'identity') {
-    issues.error(path, '"identity" is assigned by the router and cannot be configured; remove it');
+    issues.error([...at, rawKey], '"identity" is assigned by the router and cannot be configured; remove it');
     return false;
   }
   if (key === 'type') {
-    issues.error(path, '"type" cannot be an attribute: the entity type is given by the entry itself; remove it');
+    issues.error([...at, rawKey], '"type" cannot be an attribute: the entity type is given by the entry itself; remove it');
     return false;
   }
   const attribute: AttributeFacts | undefined = Object.hasOwn(facts.attributes, key) ? facts.attributes[key] : undefined;
   if (!attribute) {
     const known = ['name', ...configAttributeNames(facts)];
-    issues.error(path, `unknown attribute "${key}" for ${facts.kind}${didYouMean(key, known)}`);
+    issues.error([...at, rawKey], `unknown attribute "${key}" for ${facts.kind}${didYouMean(key, known)}`);
     return false;
   }
   if (attribute.access === 'read') {
-    issues.error(path, `"${key}" is read-only (reported by the router); setting it in a config makes the router fail`);
+    issues.error([...at, rawKey], `"${key}" is read-only (reported by the router); setting it in a config makes the router fail`);
     return false;
   }
   return true;
@@ -180,7 +181,7 @@ function canonicalAttributes(
   issues: IssueCollector,
 ): Record<string, AttributeValue> {
   const out: Record<string, AttributeValue> = {};
-  for (const [key, attribute] of Object.entries(facts.attributes)) {
+  for (const [key, attribute] of attributesOf(facts)) {
     if (!Object.hasOwn(candidate, key) || attribute.access === 'read') continue;
     const value = canonicalValue(attribute, candidate[key]);
     if (value === undefined) continue;
@@ -194,6 +195,18 @@ function canonicalAttributes(
     }
   }
   return out;
+}
+
+const declared = new Map<EntityKind, readonly (readonly [string, AttributeFacts])[]>();
+
+/** The attributes of a kind in declared order, listed once rather than for every entity. */
+function attributesOf(facts: EntityFacts): readonly (readonly [string, AttributeFacts])[] {
+  let list = declared.get(facts.kind);
+  if (!list) {
+    list = Object.entries(facts.attributes);
+    declared.set(facts.kind, list);
+  }
+  return list;
 }
 
 const TOO_LARGE = Symbol('too large');

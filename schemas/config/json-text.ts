@@ -37,28 +37,106 @@ export type JsonParse =
   | {
       readonly ok: true;
       readonly value: unknown;
-      readonly positions: ReadonlyMap<string, number>;
+      /**
+       * Start offset of every value up to the scanner's index depth, keyed by `positionKey`.
+       * Built on the first call (the positional scan is most of the cost of loading a valid
+       * config, and only issues need it), then kept.
+       */
+      readonly positions: () => ReadonlyMap<string, number>;
       readonly duplicates: readonly DuplicateKey[];
     }
   | { readonly ok: false; readonly offset: number; readonly message: string; readonly cause?: unknown };
 
+const NO_POSITIONS: ReadonlyMap<string, number> = new Map();
+
 /**
- * Parses JSON text. The scanner decides validity and error positions; `JSON.parse` builds the
- * value. Should the two ever disagree, the `JSON.parse` verdict wins and its message is kept.
+ * Parses JSON text. `JSON.parse` builds the value; the positional scan runs only when needed:
+ * for a syntax error (its offset and message), when duplicate keys are possible (see
+ * {@link mayHaveDuplicateKeys}) and, lazily, when an issue asks where a value is. Should the two
+ * ever disagree, the `JSON.parse` verdict wins and its message is kept.
  */
 export function parseJson(text: string): JsonParse {
-  const scan = scanJson(text);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (cause) {
+    const scan = scanJson(text);
     if (!scan.ok) return { ok: false, offset: scan.offset, message: scan.message, cause };
     const message = cause instanceof Error ? cause.message : String(cause);
     const offset = /position (\d+)/.exec(message)?.[1];
     return { ok: false, offset: offset === undefined ? 0 : Number(offset), message, cause };
   }
-  if (!scan.ok) return { ok: true, value, positions: new Map(), duplicates: [] };
-  return { ok: true, value, positions: scan.positions, duplicates: scan.duplicates };
+  if (mayHaveDuplicateKeys(text, value)) {
+    const scan = scanJson(text);
+    if (!scan.ok) return { ok: true, value, positions: () => NO_POSITIONS, duplicates: [] };
+    return { ok: true, value, positions: () => scan.positions, duplicates: scan.duplicates };
+  }
+  let positions: ReadonlyMap<string, number> | undefined;
+  return {
+    ok: true,
+    value,
+    positions: () => {
+      if (positions === undefined) {
+        // Called after loadConfig has returned too (its `locate`): never throw from here.
+        try {
+          const scan = scanJson(text);
+          positions = scan.ok ? scan.positions : NO_POSITIONS;
+        } catch {
+          positions = NO_POSITIONS;
+        }
+      }
+      return positions;
+    },
+    duplicates: [],
+  };
+}
+
+/**
+ * False only when `text` (which `JSON.parse` turned into `value`) certainly has no object key
+ * given twice, at any depth. Every key in the text ends with `"`, optional whitespace and `:`,
+ * so the count of such places is at least the number of keys written (a string value holding an
+ * escaped quote before a colon adds more); `JSON.parse` keeps one key per name, so the keys of
+ * `value` number those written minus the duplicates. Equal counts thus mean no duplicate, and
+ * any other count sends the caller to the exact scan. Neither count recurses.
+ */
+export function mayHaveDuplicateKeys(text: string, value: unknown): boolean {
+  return keyEndsIn(text) !== keysIn(value);
+}
+
+/** Places where `"`, then optional JSON whitespace, then `:` occurs. */
+function keyEndsIn(text: string): number {
+  let count = 0;
+  for (let colon = text.indexOf(':'); colon !== -1; colon = text.indexOf(':', colon + 1)) {
+    let at = colon - 1;
+    let c = text.charCodeAt(at);
+    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = text.charCodeAt(--at);
+    if (c === 0x22) count++;
+  }
+  return count;
+}
+
+/** Own keys of every object in a parsed JSON value, counted without recursion. */
+function keysIn(root: unknown): number {
+  let count = 0;
+  const pending: unknown[] = [root];
+  for (let i = 0; i < pending.length; i++) {
+    const value = pending[i];
+    if (typeof value !== 'object' || value === null) continue;
+    if (Array.isArray(value)) {
+      for (let k = 0; k < value.length; k++) {
+        const child: unknown = value[k];
+        if (typeof child === 'object' && child !== null) pending.push(child);
+      }
+      continue;
+    }
+    const keys = Object.keys(value);
+    count += keys.length;
+    for (const key of keys) {
+      const child = (value as Record<string, unknown>)[key];
+      if (typeof child === 'object' && child !== null) pending.push(child);
+    }
+  }
+  return count;
 }
 
 /**

@@ -125,7 +125,7 @@ function load(text: string, options: LoadOptions, issues: IssueCollector): LoadR
     requested !== 'auto' ? requested : first === '[' ? 'skrouterd' : first === '{' ? 'pot' : undefined;
   const source = format === 'pot' ? text : uncommented;
   const locator = new TextLocator(source);
-  issues.useText(locator, new Map());
+  issues.useText(locator, () => new Map());
   const parsed = parseJson(source);
   if (!parsed.ok) {
     const comment = format === 'pot' && source[parsed.offset] === '#' ? ' (comment lines are allowed only in skrouterd array files)' : '';
@@ -159,8 +159,10 @@ function load(text: string, options: LoadOptions, issues: IssueCollector): LoadR
 }
 
 function locatorOf(entities: readonly LocatedEntity[], issues: IssueCollector): LocateEntity {
-  const byName = new Map(entities.map((e) => [`${e.kind}\0${e.name ?? ''}`, e]));
+  // Built on the first call: most loads are never asked where anything is.
+  let byName: Map<string, LocatedEntity> | undefined;
   return (kind, name, attribute) => {
+    byName ??= new Map(entities.map((e) => [`${e.kind}\0${e.name ?? ''}`, e]));
     const entity = byName.get(`${kind}\0${name}`);
     if (!entity) return undefined;
     const path = attribute === undefined ? entity.path : entity.attributePath(attribute);
