@@ -25,16 +25,20 @@ unit:
 e2e: build
     npx vitest run e2e/scenarios
 
-# Compile to dist/ (the `iofog-router` bin runs from there; `npm ci` does this too)
-build:
+# Compile to dist/ (the `iofog-router` bin runs from there), then bundle (`npm ci` does both)
+build: && bundle
     npx tsc -p tsconfig.build.json
+
+# Bundle the controller as the runtime image runs it: dist/bundle/iofog-router.mjs (esbuild, from the sources, under a second)
+bundle:
+    node router-build/bundle.mjs
 
 # Run the controller against the built-in simulator (or a real skrouterd) through scripted edits
 demo: build
     node dist/controller/cli/main.js demo
 
-# Benchmarks: simulator with its latency model on, plus a real router when SKROUTERD_BIN or a container engine is found; `just bench --quick` for a smoke run
-bench *ARGS:
+# Benchmarks: simulator with its latency model on, plus a real router when SKROUTERD_BIN or a container engine is found; the controller runs from the bundle, as in the image; `just bench --quick` for a smoke run
+bench *ARGS: bundle
     npx tsc -p tsconfig.bench.json
     node dist-bench/e2e/bench/main.js {{ARGS}}
 

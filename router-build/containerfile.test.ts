@@ -25,7 +25,11 @@ const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as {
   version: string;
   engines: { node: string };
   bin: Record<string, string>;
+  scripts: Record<string, string>;
 };
+const bundleScript = await readFile(join(HERE, 'bundle.mjs'), 'utf8');
+/** Where the runtime image runs the controller from: the bundle router-build/bundle.mjs writes to dist/bundle/. */
+const IMAGE_ENTRY = '/opt/iofog-router/dist/bundle/iofog-router.mjs';
 
 /** Instructions with continuation lines joined and comments dropped. */
 const instructions = containerfile
@@ -61,13 +65,27 @@ describe('Containerfile', () => {
     expect(containerfile).not.toMatch(/\b(cmake|make|gcc|git clone|microdnf|dnf|apt-get)\b/);
   });
 
-  it('builds the controller with dev dependencies (prepare runs tsc), then prunes them', () => {
+  it('builds the controller with dev dependencies (prepare runs tsc, then the bundle)', () => {
     const run = stage('controller').find((l) => l.startsWith('RUN '));
     expect(stage('controller')[0]).toMatch(/^FROM --platform=\$BUILDPLATFORM /);
-    expect(run).toMatch(/npm ci && npm prune --omit=dev/);
+    expect(run).toMatch(/npm ci && /);
     expect(run).not.toMatch(/npm ci --omit/);
-    // Pruning leaves the dev dependencies' scope folders (and .bin) behind, empty.
-    expect(run).toMatch(/npm prune --omit=dev && find node_modules -mindepth 1 -type d -empty -delete &&/);
+    expect(pkg.scripts['prepare']).toBe('tsc -p tsconfig.build.json && node router-build/bundle.mjs');
+    expect(stage('controller')).toContain('COPY router-build/bundle.mjs router-build/bundle.mjs');
+  });
+
+  it('ships the bundle alone: no node_modules, none of the rest of dist/', () => {
+    const run = stage('controller').find((l) => l.startsWith('RUN ')) ?? '';
+    expect(run).toContain('cp -R dist/bundle /out/app/dist/');
+    expect(run).toContain(`ln -s ${IMAGE_ENTRY} /out/bin/iofog-router`);
+    expect(instructions.join('\n')).not.toMatch(/node_modules/);
+    expect(run).not.toMatch(/cp -R [^&]*\bdist (?!\/)/);
+    // The bundle inlines every dependency (ws's optional native helpers stay optional) and is
+    // written where the image copies it from, its entry named as the ENTRYPOINT names it.
+    expect(bundleScript).toMatch(/bundle: true/);
+    expect(bundleScript).toMatch(/external: \['bufferutil', 'utf-8-validate', 'supports-color'\]/);
+    expect(bundleScript).toContain("join(ROOT, 'dist', 'bundle')");
+    expect(bundleScript).toContain("entryPoints: { 'iofog-router': 'controller/cli/main.ts' }");
   });
 
   it('copies libstdc++ and libgcc_s once each, by soname (a glob would also store the versioned file)', () => {
@@ -77,9 +95,9 @@ describe('Containerfile', () => {
     }
   });
 
-  it('runs the controller as the entrypoint, from the path package.json names as its bin', () => {
+  it('runs the controller as the entrypoint, from the bundle', () => {
     for (const name of ['runtime', 'dev']) {
-      expect(stage(name)).toContain(`ENTRYPOINT ["/usr/local/bin/node", "/opt/iofog-router/${pkg.bin['iofog-router']}"]`);
+      expect(stage(name)).toContain(`ENTRYPOINT ["/usr/local/bin/node", "${IMAGE_ENTRY}"]`);
     }
   });
 
@@ -99,7 +117,10 @@ describe('Containerfile', () => {
 
   it('checks health through /healthz and verifies the image at build time', () => {
     expect(stage('runtime').find((l) => l.startsWith('HEALTHCHECK '))).toMatch(/CMD \["\/usr\/local\/bin\/node", "\/opt\/iofog-router\/healthcheck\.mjs"\]$/);
-    expect(stage('runtime').some((l) => l.startsWith('RUN ') && l.includes('verify-image.mjs'))).toBe(true);
+    const verify = stage('runtime').find((l) => l.startsWith('RUN ') && l.includes('verify-image.mjs')) ?? '';
+    // The image has no dist/controller: the check takes find-binary.js from the controller stage's build.
+    expect(verify).toContain('--mount=type=bind,from=controller,source=/src,target=/tmp/iofog-router-build');
+    expect(verify).toMatch(/\["\/usr\/local\/bin\/node", "\/tmp\/verify-image\.mjs", "\/tmp\/iofog-router-build\/dist"\]$/);
   });
 
   it('sets QDROUTERD_HOME and the documented defaults, equal to schemas/settings.ts', () => {
@@ -180,8 +201,9 @@ describe('verify-image.mjs (the build-time check), against the local build', () 
     await chmod(file, 0o755);
     return file;
   }
-  it('needs the local build (npm ci runs it)', () => {
+  it('needs the local build and bundle (npm ci runs both)', () => {
     expect(existsSync(join(ROOT, 'dist/controller/router/find-binary.js')), 'run `npm run build` first').toBe(true);
+    expect(existsSync(join(ROOT, 'dist/bundle/iofog-router.mjs')), 'run `npm run build` (or `just bundle`) first').toBe(true);
   });
   const verify = (router: string, extra: NodeJS.ProcessEnv = {}) =>
     node([join(HERE, 'verify-image.mjs')], { IOFOG_ROUTER_HOME: ROOT, SKROUTERD_BIN: router, PATH: join(router, '..'), ...extra });

@@ -4,6 +4,8 @@
  * every build argument the Containerfile declares must reach `podman build` when it is set in the
  * environment, as `docker buildx bake` passes every variable of docker-bake.hcl. A build argument
  * the recipe drops (the arm/v7 recipe needs NODE_IMAGE, LIBS_IMAGE, LIBS_DIR) fails here.
+ * Also the recipes around the bundle the image runs (`router-build/bundle.mjs`): `build` makes it
+ * after dist/, and `bench` measures it, so both must run it (checked with `just --dry-run`).
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -102,5 +104,39 @@ describe.skipIf(!existsSync(JUST))('just image / image-dev on podman', () => {
     const builds = await podmanBuilds('image', { VERSION: '1.2.3', REVISION: 'abc', ROUTER_DIGEST: '', PLATFORMS: 'linux/arm64' });
     expect(builds).toHaveLength(1);
     expect(Object.fromEntries(buildArgs(builds[0]!))).toEqual({ VERSION: '1.2.3', REVISION: 'abc', ROUTER_DIGEST: '' });
+  });
+});
+
+/** The commands `just --dry-run <recipe> <args>` would run, in order. */
+async function dryRun(recipe: string, ...args: string[]): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [JUST, '--justfile', join(ROOT, 'Justfile'), '--working-directory', ROOT, '--dry-run', recipe, ...args],
+      { env: { PATH: process.env['PATH'] ?? '' }, timeout: 30_000 },
+      (error, _stdout, stderr) => (error ? reject(new Error(`just --dry-run ${recipe}: ${stderr}`, { cause: error })) : resolve(stderr.trim().split('\n'))),
+    );
+  });
+}
+
+describe.skipIf(!existsSync(JUST))('just bundle / build / bench', () => {
+  const BUNDLE = 'node router-build/bundle.mjs';
+
+  it('bundle runs router-build/bundle.mjs, as the image build does (npm ci: prepare)', async () => {
+    expect(await dryRun('bundle')).toEqual([BUNDLE]);
+    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts['prepare']).toBe(`tsc -p tsconfig.build.json && ${BUNDLE}`);
+    expect(pkg.scripts['build']).toBe(pkg.scripts['prepare']);
+  });
+
+  it('build (and so e2e) compiles dist/, then bundles', async () => {
+    expect(await dryRun('build')).toEqual(['npx tsc -p tsconfig.build.json', BUNDLE]);
+    expect((await dryRun('e2e')).slice(0, 2)).toEqual(['npx tsc -p tsconfig.build.json', BUNDLE]);
+  });
+
+  it('bench bundles first, so the controller is measured as the image runs it', async () => {
+    const commands = await dryRun('bench', '--quick');
+    expect(commands[0]).toBe(BUNDLE);
+    expect(commands.at(-1)).toBe('node dist-bench/e2e/bench/main.js --quick');
   });
 });

@@ -3,9 +3,13 @@
 //  - the controller's own lookup (controller/router/find-binary.ts, built into dist/) finds skrouterd,
 //    at its image path, and `skrouterd --version` (which loads every shared library) reports
 //    SKUPPER_ROUTER_VERSION;
-//  - this Node satisfies package.json's engines range and the controller's CLI starts;
+//  - this Node satisfies package.json's engines range and the controller's CLI, the bundle
+//    dist/bundle/iofog-router.mjs, starts: `--version`, and `run --help`, which loads every module
+//    `run` loads at start (the management client, logging, HTTP) without a node_modules;
 //  - no package manager (npm, npx, corepack) is on PATH: nothing in the image can download.
-// IOFOG_ROUTER_HOME (default /opt/iofog-router) lets the test run it against a local build.
+// IOFOG_ROUTER_HOME (default /opt/iofog-router) lets the test run it against a local build. The
+// image has no dist/ but the bundle: the first argument names the dist/ that holds find-binary.js
+// (the Containerfile mounts the controller stage's for this check); default IOFOG_ROUTER_HOME/dist.
 import { execFileSync } from 'node:child_process';
 import console from 'node:console';
 import { existsSync, readFileSync } from 'node:fs';
@@ -14,6 +18,8 @@ import process from 'node:process';
 import { pathToFileURL } from 'node:url';
 
 const app = process.env.IOFOG_ROUTER_HOME ?? '/opt/iofog-router';
+const dist = process.argv[2] ?? join(app, 'dist');
+const cli = join(app, 'dist/bundle/iofog-router.mjs');
 const expectedRouter = process.env.SKUPPER_ROUTER_VERSION ?? '3.5.1';
 const failures = [];
 const fail = (message) => failures.push(message);
@@ -33,7 +39,7 @@ function compare(a, b) {
 const pkg = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8'));
 
 // The router, found exactly as the controller will find it.
-const { findRouterBinary, IMAGE_ROUTER_PATH } = await import(pathToFileURL(join(app, 'dist/controller/router/find-binary.js')).href);
+const { findRouterBinary, IMAGE_ROUTER_PATH } = await import(pathToFileURL(join(dist, 'controller/router/find-binary.js')).href);
 const router = findRouterBinary(process.env.SKROUTERD_BIN, process.env.PATH);
 if (router === undefined) {
   fail(`skrouterd not found (SKROUTERD_BIN, PATH, ${IMAGE_ROUTER_PATH})`);
@@ -60,9 +66,10 @@ if (!minimum) fail(`package.json engines.node "${range}" is not ">=X.Y.Z"; teach
 else if (compare(process.versions.node, minimum[1]) < 0) fail(`node ${process.versions.node} does not satisfy ${range}`);
 else console.log(`node: ${process.execPath} ${process.versions.node} (${range})`);
 try {
-  const version = run(process.execPath, [join(app, 'dist/controller/cli/main.js'), '--version']);
+  const version = run(process.execPath, [cli, '--version']);
   if (version !== pkg.version) fail(`iofog-router --version says "${version}", package.json says ${pkg.version}`);
   else console.log(`iofog-router: ${version}`);
+  if (!run(process.execPath, [cli, 'run', '--help']).startsWith('Usage: iofog-router run')) fail('iofog-router run --help prints no usage');
 } catch (error) {
   fail(`the controller does not start: ${error.stderr || error.message}`);
 }

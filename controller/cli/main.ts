@@ -54,8 +54,12 @@ function usage(): string {
   ].join('\n');
 }
 
-/** The package version, from the sources (`controller/cli`) or the build (`dist/controller/cli`). */
+/** Set by the bundle (router-build/bundle.mjs `define`), which has no package.json beside it. */
+declare const IOFOG_ROUTER_VERSION: string | undefined;
+
+/** The package version: the bundle's, else package.json's from the sources (`controller/cli`) or the build (`dist/controller/cli`). */
 function packageVersion(): string {
+  if (typeof IOFOG_ROUTER_VERSION === 'string') return IOFOG_ROUTER_VERSION;
   const require = createRequire(import.meta.url);
   for (const candidate of ['../../package.json', '../../../package.json']) {
     try {

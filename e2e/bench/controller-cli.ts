@@ -1,10 +1,13 @@
 /**
- * The real CLI (`controller/cli/main.js run`, from this build) as a child process in kubernetes
- * (file) mode, supervising a router it boots from the file. Used for cold start and memory:
- * process start → first converged pass, and the controller's RSS (the router is a separate
- * process and is not counted).
+ * The real CLI as a child process in kubernetes (file) mode, supervising a router it boots from
+ * the file. Used for cold start and memory: process start → first converged pass, and the
+ * controller's RSS (the router is a separate process and is not counted). It runs as the image
+ * runs it: the esbuild bundle (`dist/bundle/iofog-router.mjs`, `just bundle`; `just bench` builds
+ * it) with the image's NODE_OPTIONS; without a bundle, `controller/cli/main.js` of this build.
+ * `BENCH_CLI=dist` or `BENCH_CLI=bundle` chooses (the latter fails when there is no bundle).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +20,23 @@ import type { BenchTarget } from './router-process.js';
 /** `ENV NODE_OPTIONS` of the runtime image (`router-build/Containerfile`; its test keeps the two equal). */
 export const IMAGE_NODE_OPTIONS = '--max-semi-space-size=1 --max-old-space-size=96';
 
-const CLI = fileURLToPath(new URL('../../controller/cli/main.js', import.meta.url));
+/** `controller/cli/main.js` of this build (`dist-bench/`). */
+const DIST_CLI = fileURLToPath(new URL('../../controller/cli/main.js', import.meta.url));
+/** The runtime image's entry point, built by `router-build/bundle.mjs` into the repository's `dist/bundle/`. */
+export const BUNDLE_CLI = fileURLToPath(new URL('../../../dist/bundle/iofog-router.mjs', import.meta.url));
+
+export type CliEntry = 'bundle' | 'dist';
+
+/** The entry the bench runs: `BENCH_CLI` when set, else the bundle when it is built, else dist. */
+export function cliEntry(env: NodeJS.ProcessEnv = process.env): CliEntry {
+  const chosen = env['BENCH_CLI'];
+  if (chosen === 'bundle' || chosen === 'dist') {
+    if (chosen === 'bundle' && !existsSync(BUNDLE_CLI)) throw new Error(`BENCH_CLI=bundle: ${BUNDLE_CLI} is not built (just bundle)`);
+    return chosen;
+  }
+  if (chosen !== undefined && chosen !== '') throw new Error(`BENCH_CLI=${chosen}: expected bundle or dist`);
+  return existsSync(BUNDLE_CLI) ? 'bundle' : 'dist';
+}
 const POLL_MS = 5;
 
 export interface CliStart {
@@ -73,7 +92,7 @@ export class ControllerCli {
     const [managementPort, httpPort] = [await freePort(), await freePort()];
     await writeFile(join(dir, 'skrouterd.json'), config);
     const t0 = performance.now();
-    const child = spawn(process.execPath, [CLI, 'run'], {
+    const child = spawn(process.execPath, [cliEntry() === 'bundle' ? BUNDLE_CLI : DIST_CLI, 'run'], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
         PATH: process.env['PATH'] ?? '',

@@ -36,8 +36,10 @@ Exit status: 0 every step behaved as expected, 1 a step did not, 64 bad usage.
 `;
 
 const WAIT_MS = 30_000;
-/** The simulator's entry point, beside this command in the build (`dist/`). */
-const SIMULATOR_MAIN = fileURLToPath(new URL('../../../e2e/simulator/main.js', import.meta.url));
+/** Set by the bundle (router-build/bundle.mjs `define`): where the simulator is beside it. */
+declare const IOFOG_ROUTER_SIMULATOR: string | undefined;
+/** The simulator's entry point: beside the bundle, or beside this command in the build (`dist/`). */
+const SIMULATOR_MAIN = fileURLToPath(new URL(typeof IOFOG_ROUTER_SIMULATOR === 'string' ? IOFOG_ROUTER_SIMULATOR : '../../../e2e/simulator/main.js', import.meta.url));
 const TCP = 'io.skupper.router.tcpListener';
 
 interface Ports {
