@@ -5,11 +5,12 @@
  * - `/readyz` (readiness): the management connection is up and the last pass held the router to
  *   the last good state with nothing failed, refused, held back or rejected; a source that cannot
  *   be read does not make it unready (see `StatusStore.readiness`);
- * - `/metrics` (Prometheus) and `/status` (JSON).
+ * - `/metrics` (Prometheus) and `/status` (compact JSON, see status-json.ts).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Metrics } from './metrics.js';
+import { StatusJson } from './status-json.js';
 
 export interface Probe {
   readonly ok: boolean;
@@ -30,6 +31,7 @@ export interface HttpServer {
 }
 
 export async function startHttpServer(sources: HttpSources, port: number, host = '0.0.0.0'): Promise<HttpServer> {
+  const statusJson = new StatusJson();
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const send = (code: number, type: string, body: string) => {
@@ -44,7 +46,7 @@ export async function startHttpServer(sources: HttpSources, port: number, host =
       case '/readyz':
         return probe(sources.readiness());
       case '/status':
-        return send(200, 'application/json', JSON.stringify(sources.status(), null, 2) + '\n');
+        return send(200, 'application/json', `${statusJson.text(sources.status())}\n`);
       case '/metrics':
         sources.metrics.registry.metrics().then(
           (text) => send(200, sources.metrics.registry.contentType, text),

@@ -78,6 +78,9 @@ export interface PassReport {
   readonly appliedRevision: string;
 }
 
+/** How long after a pass its revision history entry is written (see `#recordHistory`). */
+const HISTORY_DELAY_MS = 25;
+
 export class OperationsFailedError extends Error {
   readonly result: ApplyResult;
 
@@ -282,14 +285,15 @@ export class Reconciler {
 
   /**
    * A revision enters the history when a pass first applies it, and each pass settles it; done
-   * once the pass has answered, since a new revision's patch costs about a plan (20–45 ms at 1,000
-   * entities) and must not hold up `/status` readers waiting for `appliedRevision`.
+   * {@link HISTORY_DELAY_MS} after the pass, since a new revision's patch costs about a plan (20–45
+   * ms at 1,000 entities) and must not hold up `/status` readers waiting for `appliedRevision`
+   * (a `setImmediate` would still run before the event loop answers the next request).
    */
   #recordHistory(log: Log, report: PassReport, failure: Error | undefined): void {
     const lastGood = this.#input.lastGood;
     if (!lastGood || lastGood.revision !== report.appliedRevision) return;
     const at = new Date().toISOString();
-    setImmediate(() => {
+    setTimeout(() => {
       if (this.#history.entries[0]?.revision !== lastGood.revision) {
         const entry = this.#history.record({ revision: lastGood.revision, at, source: this.#o.source.describe().location, state: lastGood.state });
         log.info(formatRevisionLog(entry), { revision: entry.revision, operations: entry.operations });
@@ -297,7 +301,7 @@ export class Reconciler {
       const outcome = report.result === 'converged' ? ('converged' as const) : ('failed' as const);
       this.#history.settle(lastGood.revision, { outcome, at, pass: report.id, ...(failure ? { error: failure.message } : {}) });
       this.#o.status.update({ history: this.#history.entries });
-    });
+    }, HISTORY_DELAY_MS).unref();
   }
 
   #reportHeldBack(log: Log, heldBack: readonly HeldBackEntity[]): void {
