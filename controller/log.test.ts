@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createLog } from './log.js';
 
@@ -38,5 +40,18 @@ describe('createLog', () => {
     const text = lines.join('\n');
     for (const secret of ['hunter2', 's3cret', '"abc"', 'MIIEvQ', 'eyJhbGciOiJIUzI1NiJ9']) expect(text).not.toContain(secret);
     expect(text).toContain('***');
+  });
+
+  it('keeps running when the reader of stdout goes away (EPIPE)', async () => {
+    // Through Vite's module runner, which loads the TypeScript source.
+    const log = fileURLToPath(new URL('./log.ts', import.meta.url));
+    const script = `const { runnerImport } = await import('vite'); const { module } = await runnerImport(${JSON.stringify(log)}, { configFile: false, logLevel: 'silent' }); const l = module.createLog({ json: true }); for (let i = 0; i < 40; i++) { l.info('line ' + i); await new Promise((r) => setTimeout(r, 5)); } process.stderr.write('survived');`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(stderr).toContain('survived');
+    expect(code).toBe(0);
   });
 });

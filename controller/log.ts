@@ -37,9 +37,22 @@ const MASK = '***';
 
 const LEVEL_IDS: Record<LogLevel, number> = { debug: 2, info: 3, warn: 4, error: 5 };
 
+/**
+ * A line to stdout. A reader that went away (EPIPE: the log collector died, a `| head`) must not
+ * end the controller: Node emits that as an 'error' event on stdout, which with no listener throws.
+ */
+function writeStdout(line: string): void {
+  if (!stdoutErrorsIgnored) {
+    stdoutErrorsIgnored = true;
+    process.stdout.on('error', () => undefined);
+  }
+  process.stdout.write(line + '\n');
+}
+let stdoutErrorsIgnored = false;
+
 export function createLog(options: LogOptions = {}): Log {
   const json = options.json ?? !process.stdout.isTTY;
-  const write = options.write ?? ((line: string) => process.stdout.write(line + '\n'));
+  const write = options.write ?? writeStdout;
   const logger = new TsLogger<ILogObj>({
     type: json ? 'json' : 'pretty',
     minLevel: LEVEL_IDS[options.level ?? 'info'],
