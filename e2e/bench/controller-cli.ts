@@ -37,6 +37,10 @@ export function cliEntry(env: NodeJS.ProcessEnv = process.env): CliEntry {
   if (chosen !== undefined && chosen !== '') throw new Error(`BENCH_CLI=${chosen}: expected bundle or dist`);
   return existsSync(BUNDLE_CLI) ? 'bundle' : 'dist';
 }
+/** The file {@link cliEntry} names. */
+export function cliPath(): string {
+  return cliEntry() === 'bundle' ? BUNDLE_CLI : DIST_CLI;
+}
 const POLL_MS = 5;
 
 export interface CliStart {
@@ -92,7 +96,7 @@ export class ControllerCli {
     const [managementPort, httpPort] = [await freePort(), await freePort()];
     await writeFile(join(dir, 'skrouterd.json'), config);
     const t0 = performance.now();
-    const child = spawn(process.execPath, [cliEntry() === 'bundle' ? BUNDLE_CLI : DIST_CLI, 'run'], {
+    const child = spawn(process.execPath, [cliPath(), 'run'], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
         PATH: process.env['PATH'] ?? '',

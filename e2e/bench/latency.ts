@@ -25,7 +25,7 @@ import { BenchLoop, type PassRecord } from './bench-loop.js';
 import { RouterProcess, simulatorTarget, type BenchTarget } from './router-process.js';
 import { median, percentile, summarize, type Summary } from './stats.js';
 import { changeable, desiredState, desiredText } from './workload.js';
-import { IMAGE_NODE_OPTIONS } from './controller-cli.js';
+import { IMAGE_NODE_OPTIONS, cliPath } from './controller-cli.js';
 
 export const PHASES = ['debounce', 'readDesired', 'readActual', 'planning', 'applying'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -194,7 +194,7 @@ interface Cli {
 
 async function startCli(target: BenchTarget, dir: string, env: Record<string, string>): Promise<Cli> {
   const httpPort = await freePort();
-  const child = spawn(process.execPath, [fileURLToPath(new URL('../../controller/cli/main.js', import.meta.url)), 'run'], {
+  const child = spawn(process.execPath, [cliPath(), 'run'], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { PATH: process.env['PATH'] ?? '', QDROUTERD_HOME: dir, ROUTER_BOOT_FILE: join(dir, 'boot.json'), ROUTER_MGMT_PORT: String(await freePort()), HTTP_PORT: String(httpPort), LOG_LEVEL: 'warn', NODE_OPTIONS: IMAGE_NODE_OPTIONS, SKROUTERD_BIN: target.bin, ...target.env, ...env },
   });
