@@ -139,19 +139,38 @@ export function entityKey(kind: EntityKind, name: string, attributes: Readonly<R
 }
 
 function normalise(kind: EntityKind, name: string, input: Readonly<Record<string, unknown>>): NormalisedEntity {
-  const configured = canonicalAttributes(kind, input);
-  return { kind, name, key: entityKey(kind, name, input), configured, full: withDefaults(kind, configured) };
+  const configured = Object.freeze(canonicalAttributes(kind, input));
+  return Object.freeze({ kind, name, key: entityKey(kind, name, input), configured, full: Object.freeze(withDefaults(kind, configured)) });
 }
 
+/*
+ * Both sides are memoized by object identity: a desired entity object is never changed once loaded
+ * (and the loop reuses the previous pass's object for an unchanged entity, `intern.ts`), and a QUERY
+ * row is never changed once read (the loop reuses the rows of its last read between passes,
+ * `read-actual.ts`). A result is shared between passes and callers, so it is frozen (the entity and
+ * its two attribute maps; map values such as `openProperties` are the input's own objects).
+ */
+const desiredMemo = new WeakMap<DesiredEntity, NormalisedEntity>();
+const actualMemo = new WeakMap<object, { readonly kind: EntityKind; readonly result: NormalisedEntity | undefined }>();
+
+/** A desired entity in canonical form (frozen; the same object for the same entity object). */
 export function normaliseDesired(entity: DesiredEntity): NormalisedEntity {
-  return normalise(entity.kind, entity.name, entity.attributes);
+  let n = desiredMemo.get(entity);
+  if (n === undefined) {
+    n = normalise(entity.kind, entity.name, entity.attributes);
+    desiredMemo.set(entity, n);
+  }
+  return n;
 }
 
-/** A QUERY row (zipped against the reply's attribute names); undefined when it has no name. */
+/** A QUERY row (zipped against the reply's attribute names); undefined when it has no name. Frozen and memoized per row object. */
 export function normaliseActual(kind: EntityKind, row: Readonly<Record<string, unknown>>): NormalisedEntity | undefined {
+  const memo = actualMemo.get(row);
+  if (memo !== undefined && memo.kind === kind) return memo.result;
   const name = row['name'];
-  if (typeof name !== 'string' || name === '') return undefined;
-  return normalise(kind, name, row);
+  const result = typeof name !== 'string' || name === '' ? undefined : normalise(kind, name, row);
+  actualMemo.set(row, { kind, result });
+  return result;
 }
 
 /** JSON with sorted keys, so maps compare by content and not by key order. */

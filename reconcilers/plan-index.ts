@@ -3,8 +3,8 @@
  * planner may act on. Restart-only types (router, site, policy) get no entries; kinds that were
  * not queried get none either.
  */
-import { ENTITY_FACTS, ENTITY_KINDS, type DesiredState, type EntityKind } from '../schemas/index.js';
-import { globMatcher } from './glob.js';
+import { ENTITY_FACTS, ENTITY_KINDS, type DesiredEntity, type DesiredState, type EntityKind } from '../schemas/index.js';
+import { globToRegExp } from './glob.js';
 import { normaliseActual, normaliseDesired, type NormalisedEntity } from './normalise.js';
 import type { ActualState, AttributeChange, OperationReason, PlanOptions, PlanWarning } from './plan-types.js';
 import { KIND_ORDER, uniqueKeysOf } from './references.js';
@@ -49,24 +49,58 @@ export interface PlanIndex {
 /** Types with live operations; router, site and policy only change by restart. */
 export const MANAGED_KINDS: readonly EntityKind[] = ENTITY_KINDS.filter((k) => !ENTITY_FACTS[k].restartOnly);
 
+/*
+ * Ids of normalised entities (`<kind>/<key>`) and of desired entities (`<kind>/<name>`), one string
+ * per object: the objects are stable between passes (`normalise.ts`), and a string hashed once keeps
+ * its hash, so the maps below neither allocate nor hash them again.
+ */
+const normalisedIds = new WeakMap<NormalisedEntity, string>();
+const desiredEntityIds = new WeakMap<DesiredEntity, string>();
+
+function idOf(n: NormalisedEntity): string {
+  let id = normalisedIds.get(n);
+  if (id === undefined) {
+    id = `${n.kind}/${n.key}`;
+    normalisedIds.set(n, id);
+  }
+  return id;
+}
+
+function desiredIdOf(e: DesiredEntity): string {
+  let id = desiredEntityIds.get(e);
+  if (id === undefined) {
+    id = `${e.kind}/${e.name}`;
+    desiredEntityIds.set(e, id);
+  }
+  return id;
+}
+
+/** The network entity of a desired state that has none (one object, so its normalised form is memoized). */
+const EMPTY_NETWORK: DesiredEntity = Object.freeze({ kind: 'network', name: 'network', attributes: Object.freeze({}) });
+
 export function buildIndex(desired: DesiredState, actual: ActualState, options: PlanOptions): PlanIndex {
   const protectedNames = new Set(options.protectedNames ?? []);
-  const ignored = globMatcher(options.ignore ?? []);
-  const isUntouchable = (name: string) => protectedNames.has(name) || ignored(name);
+  const ignored = (options.ignore ?? []).map(globToRegExp);
+  // a plain loop: called for every entity, more than once, and a closure per call is garbage
+  const isUntouchable = (name: string) => {
+    if (protectedNames.has(name)) return true;
+    for (const pattern of ignored) if (pattern.test(name)) return true;
+    return false;
+  };
   const untouchable = (name: string | undefined) => name !== undefined && isUntouchable(name);
   const queried = new Set(ENTITY_KINDS.filter((k) => actual[k] !== undefined));
   const warnings: PlanWarning[] = [];
-  const desiredIds = new Set(desired.entities.map((e) => `${e.kind}/${e.name}`));
+  const desiredIds = new Set(desired.entities.map(desiredIdOf));
 
   const desiredByKey = new Map<string, NormalisedEntity>();
   const desiredAll = desired.entities.map(normaliseDesired);
   for (const n of desiredAll) {
-    const id = `${n.kind}/${n.key}`;
+    const id = idOf(n);
     if (!desiredByKey.has(id)) desiredByKey.set(id, n);
   }
   // The router always has a network entity; a desired state without one wants it empty.
   if (!desiredByKey.has('network/network')) {
-    desiredByKey.set('network/network', normaliseDesired({ kind: 'network', name: 'network', attributes: {} }));
+    desiredByKey.set('network/network', normaliseDesired(EMPTY_NETWORK));
   }
 
   const actualByKey = new Map<string, NormalisedEntity>();
@@ -79,7 +113,7 @@ export function buildIndex(desired: DesiredState, actual: ActualState, options: 
         for (const key of uniqueKeysOf(kind, n.name, n.configured)) heldKeys.add(key);
         continue;
       }
-      const id = `${kind}/${n.key}`;
+      const id = idOf(n);
       if (actualByKey.has(id)) {
         warnings.push({ code: 'duplicate-row', kind, name: n.name, message: `the router reported ${id} twice; using the first row` });
         continue;
@@ -88,12 +122,20 @@ export function buildIndex(desired: DesiredState, actual: ActualState, options: 
     }
   }
 
+  // `<kind>/<key>` ids by kind, desired first (the order does not matter: entries are sorted below).
+  const idsByKind = new Map<EntityKind, Set<string>>();
+  const addId = (n: NormalisedEntity, id: string) => {
+    const ids = idsByKind.get(n.kind);
+    if (ids) ids.add(id);
+    else idsByKind.set(n.kind, new Set([id]));
+  };
+  desiredByKey.forEach(addId);
+  actualByKey.forEach(addId);
+
   const entries: Entry[] = [];
   for (const kind of MANAGED_KINDS) {
     if (!queried.has(kind)) continue;
-    const ids = new Set<string>();
-    for (const id of [...desiredByKey.keys(), ...actualByKey.keys()]) if (id.startsWith(`${kind}/`)) ids.add(id);
-    for (const id of ids) {
+    for (const id of idsByKind.get(kind) ?? []) {
       const d = desiredByKey.get(id);
       const a = actualByKey.get(id);
       entries.push({

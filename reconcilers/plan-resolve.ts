@@ -17,7 +17,7 @@
  */
 import type { EntityRef } from './plan-types.js';
 import type { Entry, PlanIndex } from './plan-index.js';
-import type { CanonicalAttributes } from './normalise.js';
+import type { CanonicalAttributes, NormalisedEntity } from './normalise.js';
 import { RESERVED_PYTHON_NAMES, REFERENCE_DEPTH, acceptsTarget, referencesOf, refId, uniqueKeysOf } from './references.js';
 
 export function resolve(index: PlanIndex): void {
@@ -44,11 +44,11 @@ function upgrade(entry: Entry, upgraded: Upgrades): void {
   entry.reason = 'dependant';
 }
 
-export function desiredRefs(entry: Entry): EntityRef[] {
+export function desiredRefs(entry: Entry): readonly EntityRef[] {
   return entry.desired ? referencesOf(entry.kind, entry.desired.configured) : [];
 }
 
-export function actualRefs(entry: Entry): EntityRef[] {
+export function actualRefs(entry: Entry): readonly EntityRef[] {
   return entry.actual ? referencesOf(entry.kind, entry.actual.configured) : [];
 }
 
@@ -61,20 +61,23 @@ function keepReferencedForeign(index: PlanIndex): boolean {
   let any = false;
   for (let changed = true; changed; ) {
     changed = false;
-    const referrers = new Map<string, string>();
-    const note = (ref: EntityRef, by: string) => {
-      if (!referrers.has(refId(ref))) referrers.set(refId(ref), by);
+    // the first referrer of each id; described only for the few entries kept (a string per reference is garbage)
+    const referrers = new Map<string, NormalisedEntity | Entry>();
+    const note = (ref: EntityRef, by: NormalisedEntity | Entry) => {
+      const id = refId(ref);
+      if (!referrers.has(id)) referrers.set(id, by);
     };
     for (const d of index.desired) {
       if (index.isUntouchable(d.name)) continue;
-      for (const ref of referencesOf(d.kind, d.configured)) note(ref, `desired ${d.kind} '${d.name}'`);
+      for (const ref of referencesOf(d.kind, d.configured)) note(ref, d);
     }
     for (const e of index.entries) {
-      if (stays(e)) for (const ref of actualRefs(e)) note(ref, `${e.kind} '${e.actual?.name ?? e.key}'`);
+      if (stays(e)) for (const ref of actualRefs(e)) note(ref, e);
     }
     for (const e of index.entries) {
-      const by = referrers.get(e.id);
-      if (e.decision !== 'delete' || by === undefined) continue;
+      const referrer = e.decision === 'delete' ? referrers.get(e.id) : undefined;
+      if (referrer === undefined) continue;
+      const by = 'decision' in referrer ? `${referrer.kind} '${referrer.actual?.name ?? referrer.key}'` : `desired ${referrer.kind} '${referrer.name}'`;
       e.decision = 'keep';
       e.reason = undefined;
       e.frozen = true;

@@ -7,14 +7,45 @@ import { ENTITY_FACTS, ENTITY_KINDS, LOG_MODULES, type EntityKind } from '../sch
 import type { CanonicalAttributes } from './normalise.js';
 import type { EntityRef } from './plan-types.js';
 
-/** Entities an entity names through its reference attributes, in declaration order. */
-export function referencesOf(kind: EntityKind, attributes: CanonicalAttributes): EntityRef[] {
+/** The reference attributes of each kind and the kind each names, in declaration order. */
+const REFERENCE_ATTRIBUTES: ReadonlyMap<EntityKind, readonly { readonly name: string; readonly target: EntityKind }[]> = new Map(
+  ENTITY_KINDS.map((k) => [
+    k,
+    Object.entries(ENTITY_FACTS[k].attributes).flatMap(([name, facts]) => (facts.references !== undefined ? [{ name, target: facts.references }] : [])),
+  ]),
+);
+
+/** Entities an entity names through its reference attributes, in declaration order (shared and frozen for a frozen map: see {@link remember}). */
+export function referencesOf(kind: EntityKind, attributes: CanonicalAttributes): readonly EntityRef[] {
+  const hit = referencesMemo.get(attributes);
+  if (hit !== undefined && hit.kind === kind) return hit.value;
   const refs: EntityRef[] = [];
-  for (const [name, facts] of Object.entries(ENTITY_FACTS[kind].attributes)) {
+  for (const { name, target } of REFERENCE_ATTRIBUTES.get(kind) ?? []) {
     const value = attributes[name];
-    if (facts.references !== undefined && typeof value === 'string') refs.push({ kind: facts.references, name: value });
+    if (typeof value === 'string') refs.push({ kind: target, name: value });
   }
-  return refs;
+  return remember(referencesMemo, attributes, kind, '', refs);
+}
+
+/*
+ * Per attribute map memos. The canonical forms the planner reads are frozen and stable between
+ * passes (`normalise.ts`), so what is derived from one is computed once; any other map (not frozen:
+ * it may still change) is computed every time.
+ */
+interface Memo<T> {
+  readonly kind: EntityKind;
+  readonly name: string;
+  readonly value: readonly T[];
+}
+const referencesMemo = new WeakMap<object, Memo<EntityRef>>();
+const uniqueKeysMemo = new WeakMap<object, Memo<string>>();
+
+/** `value`, frozen and remembered for `attributes` when those are frozen; as it is otherwise. */
+function remember<T>(memo: WeakMap<object, Memo<T>>, attributes: CanonicalAttributes, kind: EntityKind, name: string, value: T[]): readonly T[] {
+  if (!Object.isFrozen(attributes)) return value;
+  for (const v of value) if (typeof v === 'object' && v !== null) Object.freeze(v);
+  memo.set(attributes, { kind, name, value: Object.freeze(value) });
+  return value;
 }
 
 function depthOf(kind: EntityKind, seen: readonly EntityKind[] = []): number {
@@ -64,7 +95,9 @@ export const RESERVED_PYTHON_NAMES: ReadonlySet<string> = new Set(['self', ...LO
  * Keys the router refuses to hold twice: the name in its namespace, a vhost's identity
  * (`vhost/<hostname>`), an address's prefix or pattern.
  */
-export function uniqueKeysOf(kind: EntityKind, name: string, attributes: CanonicalAttributes): string[] {
+export function uniqueKeysOf(kind: EntityKind, name: string, attributes: CanonicalAttributes): readonly string[] {
+  const hit = uniqueKeysMemo.get(attributes);
+  if (hit !== undefined && hit.kind === kind && hit.name === name) return hit.value;
   const keys = [`name:${namespaceOf(kind)}:${name}`];
   const hostname = attributes['hostname'];
   if (kind === 'vhost' && typeof hostname === 'string') keys.push(`identity:vhost/${hostname}`);
@@ -74,7 +107,7 @@ export function uniqueKeysOf(kind: EntityKind, name: string, attributes: Canonic
       if (typeof value === 'string') keys.push(`address-${attr}:${value}`);
     }
   }
-  return keys;
+  return remember(uniqueKeysMemo, attributes, kind, name, keys);
 }
 
 /** Whether the router changes this attribute of a live entity by UPDATE. */

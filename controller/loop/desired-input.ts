@@ -11,6 +11,7 @@ import type { Metrics } from '../http/metrics.js';
 import type { Log } from '../log.js';
 import { SourceHealthTracker, failureReason, type SourceHealth } from '../sources/health.js';
 import type { DesiredSource } from '../sources/source.js';
+import { internEntities } from './intern.js';
 import { describeError, type StatusStore } from './status.js';
 import { TerminalError } from './work-queue.js';
 import { countByType } from '../../reconcilers/boot-cost.js';
@@ -106,9 +107,11 @@ export class DesiredInput {
       status.clear('rejected');
       this.#reportedRejection = undefined;
       if (this.#lastGood?.revision !== snapshot.revision) {
-        this.#lastGood = { state: loaded.state, revision: snapshot.revision };
-        metrics.setDesired(countByType(loaded.state.entities));
-        written = this.#o.onDesired?.(loaded.state, snapshot.revision);
+        // Unchanged entities keep their objects, so caches keyed by entity hit (`intern.ts`).
+        const state = internEntities(this.#lastGood?.state, loaded.state);
+        this.#lastGood = { state, revision: snapshot.revision };
+        metrics.setDesired(countByType(state.entities));
+        written = this.#o.onDesired?.(state, snapshot.revision);
         // Handled here too: a pass that fails before awaiting it must not leave it unhandled.
         written?.catch(() => undefined);
       }
