@@ -27,7 +27,7 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { DEFAULT_MAX_BYTES } from '../../schemas/config/index.js';
-import { blankCommentLines } from '../../schemas/config/json-text.js';
+import { blankCommentLines, isCompleteJson } from '../../schemas/config/json-text.js';
 import { CONFIG_LIMIT_SETTINGS } from '../config-limits.js';
 import { FileTooLargeError, readBounded } from '../fs/read-bounded.js';
 import { SourceHealthTracker, failureReason, type SourceHealth } from './health.js';
@@ -175,7 +175,7 @@ export class FileSource implements DesiredSource {
         this.#leadAgain = false;
         const before = this.#lastRevision;
         const snapshot = await this.#load().catch(() => undefined);
-        if (snapshot && snapshot.revision !== before && snapshot.unusable === undefined && isCompleteJson(snapshot.text)) {
+        if (snapshot && snapshot.revision !== before && snapshot.unusable === undefined && isCompleteJson(blankCommentLines(snapshot.text))) {
           this.#led = true;
           onChange('file-changed');
           return;
@@ -210,16 +210,6 @@ export class FileReadError extends Error {
 
   override get name(): string {
     return 'FileReadError';
-  }
-}
-
-/** Whether `text` is a whole JSON document (a file cut short while being written is not). */
-function isCompleteJson(text: string): boolean {
-  try {
-    JSON.parse(blankCommentLines(text));
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -1,10 +1,10 @@
 // parseJson runs the positional scan only when it must: these tests hold it to exactly what the
 // scan alone would have said (duplicates, positions, syntax errors), whichever path it takes.
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { loadConfig } from './index.js';
 import { scanJson } from './json-scan.js';
-import { mayHaveDuplicateKeys, parseJson } from './json-text.js';
+import { isCompleteJson, mayHaveDuplicateKeys, parseJson } from './json-text.js';
 
 const WHITESPACE = fc.constantFrom('', '', ' ', '\n', '\t', ' \r\n  ');
 
@@ -129,5 +129,27 @@ describe('loadConfig on the fast path keeps issues exactly placed', () => {
     const twice = potText.replace('"port": 0}', '"port": 1, "port": 5672}');
     const loaded = loadConfig(twice, { file: 'p.json' });
     expect(loaded.ok && loaded.warnings).toMatchObject([{ path: '$.listeners.l.port', line: 3, column: 47 }]);
+  });
+
+  it('isCompleteJson keeps its parse for the next parseJson of the same text, once', () => {
+    const text = '[["router", {"id": "r"}]]';
+    expect(isCompleteJson('[["router", {"id": ')).toBe(false);
+    expect(isCompleteJson(text)).toBe(true);
+    const parse = vi.spyOn(JSON, 'parse');
+    const first = parseJson(text);
+    expect(parse).not.toHaveBeenCalled();
+    const second = parseJson(text);
+    expect(parse).toHaveBeenCalledTimes(1);
+    parse.mockRestore();
+    expect(first.ok && second.ok).toBe(true);
+    if (!first.ok || !second.ok) return;
+    expect(first.value).toEqual(second.value);
+    expect(first.value).not.toBe(second.value);
+    // Another text in between: the kept parse is dropped, never handed to the wrong text.
+    expect(isCompleteJson(text)).toBe(true);
+    const other = parseJson('[["router", {"id": "s"}]]');
+    expect(other.ok && other.value).toEqual([['router', { id: 's' }]]);
+    const again = parseJson(text);
+    expect(again.ok && again.value).toEqual([['router', { id: 'r' }]]);
   });
 });

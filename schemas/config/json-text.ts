@@ -57,8 +57,10 @@ const NO_POSITIONS: ReadonlyMap<string, number> = new Map();
  */
 export function parseJson(text: string): JsonParse {
   let value: unknown;
+  const checked = completeParse;
+  completeParse = undefined;
   try {
-    value = JSON.parse(text);
+    value = checked?.text === text ? checked.value : JSON.parse(text);
   } catch (cause) {
     const scan = scanJson(text);
     if (!scan.ok) return { ok: false, offset: scan.offset, message: scan.message, cause };
@@ -137,6 +139,25 @@ function keysIn(root: unknown): number {
     }
   }
   return count;
+}
+
+/** The parse {@link isCompleteJson} made, for the next {@link parseJson} of the same text only. */
+let completeParse: { readonly text: string; readonly value: unknown } | undefined;
+
+/**
+ * Whether `text` parses as JSON (a file still being written never does: no proper prefix of a
+ * JSON array or object is JSON). The file source asks this of a changed file before it triggers a
+ * pass, whose loader then parses the same text: the value is kept for that one `parseJson` (the
+ * loader may change what it gets, so it is never handed out twice).
+ */
+export function isCompleteJson(text: string): boolean {
+  try {
+    completeParse = { text, value: JSON.parse(text) };
+    return true;
+  } catch {
+    completeParse = undefined;
+    return false;
+  }
 }
 
 /**
