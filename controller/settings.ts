@@ -75,6 +75,7 @@ let compiledSettings: TypeCheck<typeof SettingsSchema> | undefined;
 function settingsCheck(): TypeCheck<typeof SettingsSchema> {
   return (compiledSettings ??= TypeCompiler.Compile(SettingsSchema));
 }
+
 export function loadSettings(
   env: Readonly<Record<string, string | undefined>> = process.env,
   overrides: Partial<Settings> = {},

@@ -10,7 +10,7 @@
  * - applying: first write sent → last write acknowledged.
  */
 import { spawn } from 'node:child_process';
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -234,7 +234,11 @@ async function measured(cli: Cli, mode: AppliedRow['mode'], entities: number, ti
 
 export async function measureApplied(target: BenchTarget, entities: number, changes: number): Promise<AppliedRow> {
   const dir = await mkdtemp(join(tmpdir(), 'iofog-router-bench-applied-'));
-  const file = join(dir, 'skrouterd.json');
+  // The desired file in a directory of its own, as a ConfigMap volume is mounted: the boot file the
+  // controller rewrites after each change is elsewhere (QDROUTERD_HOME), so its writes do not wake
+  // the watcher of the desired file's directory (chokidar re-reads and stats the whole directory).
+  await mkdir(join(dir, 'config'));
+  const file = join(dir, 'config', 'skrouterd.json');
   await writeFile(file, desiredText(entities));
   const cli = await startCli(target, dir, { SKUPPER_PLATFORM: 'kubernetes', QDROUTERD_CONF: file });
   try {
