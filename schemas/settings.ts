@@ -52,7 +52,7 @@ export const SETTINGS: readonly SettingDefinition[] = [
     env: 'ROUTER_BOOT_FILE',
     key: 'bootFile',
     type: 'string',
-    description: 'File the router boots from (desired state plus the management listener). Default: `QDROUTERD_CONF` in pot mode, `/tmp/skrouterd-boot.json` in kubernetes mode.',
+    description: 'File the router boots from (desired state plus the management listener). Default: `QDROUTERD_CONF` in pot mode, `/tmp/skrouterd-boot.json` in kubernetes mode. Keep it out of the directory of `QDROUTERD_CONF` in kubernetes mode (a warning says so): each rewrite would wake the watcher of that directory.',
   },
   {
     env: 'SSL_PROFILE_PATH',
