@@ -27,4 +27,13 @@ describe('StatusJson', () => {
     expect(JSON.parse(json.text({ entities: replaced })).entities[0]).toEqual({ name: 'e0', state: 'failed' });
     expect(reads).toBe(199);
   });
+
+  it('does not keep texts over 256 KiB: a huge array is serialised on every request', () => {
+    const json = new StatusJson();
+    let reads = 0;
+    const huge = Array.from({ length: 40 }, (_, i) => ({ toJSON: () => (reads++, 'x'.repeat(8_000) + String(i)) }));
+    json.text({ huge });
+    json.text({ huge });
+    expect(reads).toBe(80);
+  });
 });

@@ -1,13 +1,18 @@
 /**
  * `/status` as JSON text, cheap to ask for often (the way to wait for a change is to poll it, and
  * at 1,000 entities the document is about 150 KB). Large arrays (the entity list, the revision
- * history, the router's TCP entities) are serialised once per array: everything that builds the
+ * history, the router's TCP entities) are serialised once per array, up to {@link CACHED_CHARS}: everything that builds the
  * document replaces an array to change it and never edits one in place (`StatusStore`,
  * `RevisionHistory`, the health poller), so an array seen before has the same text.
  */
 
 /** Arrays shorter than this are serialised on every request (cheaper than a cache lookup pays back). */
 const CACHED_LENGTH = 32;
+/**
+ * Texts longer than this are not kept: at 10,000 entities the kept texts cost 3–4 MB of RSS, and
+ * the footprint goal there matters more than the cost of serialising a rarely read document.
+ */
+const CACHED_CHARS = 256 * 1024;
 
 export class StatusJson {
   readonly #cache = new WeakMap<readonly unknown[], string>();
@@ -24,7 +29,7 @@ export class StatusJson {
       let text = this.#cache.get(value);
       if (text === undefined) {
         text = JSON.stringify(value);
-        this.#cache.set(value, text);
+        if (text.length <= CACHED_CHARS) this.#cache.set(value, text);
       }
       return text;
     }

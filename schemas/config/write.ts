@@ -29,32 +29,19 @@ export function writeSkrouterdConfig(state: DesiredState): string {
       },
     ]);
   }
-  const lines = [...state.entities].sort(compareEntities).map(lineOf);
+  const lines = [...state.entities].sort(compareEntities).map((entity) => {
+    const declared = Object.keys(ENTITY_FACTS[entity.kind].attributes);
+    const order = (key: string): number => {
+      const index = declared.indexOf(key);
+      return index === -1 ? declared.length : index;
+    };
+    const keys = Object.keys(entity.attributes)
+      .filter((key) => key !== 'name' && entity.attributes[key] !== undefined)
+      .sort((a, b) => order(a) - order(b) || (a < b ? -1 : a > b ? 1 : 0));
+    const members = [['name', entity.name] as const, ...keys.map((key) => [key, entity.attributes[key]] as const)];
+    return `  [${JSON.stringify(entity.kind)}, {${members.map(([key, value]) => member(key, value)).join(', ')}}]`;
+  });
   return `[\n${lines.join(',\n')}\n]\n`;
-}
-
-/**
- * Each entity's line, by entity object: desired entities are never changed in place, and the loop
- * keeps an unchanged entity's object from one revision to the next (controller/loop/intern.ts), so
- * rewriting the boot file after a one-entity change serialises one entity.
- */
-const lines = new WeakMap<DesiredState['entities'][number], string>();
-
-function lineOf(entity: DesiredState['entities'][number]): string {
-  let line = lines.get(entity);
-  if (line !== undefined) return line;
-  const declared = Object.keys(ENTITY_FACTS[entity.kind].attributes);
-  const order = (key: string): number => {
-    const index = declared.indexOf(key);
-    return index === -1 ? declared.length : index;
-  };
-  const keys = Object.keys(entity.attributes)
-    .filter((key) => key !== 'name' && entity.attributes[key] !== undefined)
-    .sort((a, b) => order(a) - order(b) || (a < b ? -1 : a > b ? 1 : 0));
-  const members = [['name', entity.name] as const, ...keys.map((key) => [key, entity.attributes[key]] as const)];
-  line = `  [${JSON.stringify(entity.kind)}, {${members.map(([key, value]) => member(key, value)).join(', ')}}]`;
-  lines.set(entity, line);
-  return line;
 }
 
 /** One `"key": value` pair; written by hand so that no key can touch an object's prototype. */
