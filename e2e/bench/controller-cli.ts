@@ -8,7 +8,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -94,14 +94,16 @@ export class ControllerCli {
   static async start(target: BenchTarget, config: string, deadlineMs: number, env: Record<string, string> = {}): Promise<{ cli: ControllerCli; start: CliStart }> {
     const dir = await mkdtemp(join(tmpdir(), 'iofog-router-bench-cli-'));
     const [managementPort, httpPort] = [await freePort(), await freePort()];
-    await writeFile(join(dir, 'skrouterd.json'), config);
+    // The desired file in a directory of its own, as a ConfigMap volume is mounted (see latency.ts).
+    await mkdir(join(dir, 'config'));
+    await writeFile(join(dir, 'config', 'skrouterd.json'), config);
     const t0 = performance.now();
     const child = spawn(process.execPath, [cliPath(), 'run'], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
         PATH: process.env['PATH'] ?? '',
         SKUPPER_PLATFORM: 'kubernetes',
-        QDROUTERD_CONF: join(dir, 'skrouterd.json'),
+        QDROUTERD_CONF: join(dir, 'config', 'skrouterd.json'),
         ROUTER_BOOT_FILE: join(dir, 'boot.json'),
         QDROUTERD_HOME: dir,
         ROUTER_MGMT_PORT: String(managementPort),

@@ -114,6 +114,10 @@ async function runTarget(target: BenchTarget, noLatency: BenchTarget | undefined
     result.memory = memory;
     memory.idle = await measureRss(target, plan.memory.idleEntities, plan.memory.settleMs);
     progress(`RSS idle: ${memory.idle.rssMb.toFixed(1)} MB`);
+    if (plan.memory.mediumEntities !== plan.memory.largeEntities) {
+      memory.medium = await measureRss(target, plan.memory.mediumEntities, plan.memory.settleMs);
+      progress(`RSS ${memory.medium.entities} entities: ${memory.medium.rssMb.toFixed(1)} MB`);
+    }
     if (runs('memory', plan.memory.largeEntities)) {
       memory.large = await measureRss(target, plan.memory.largeEntities, plan.memory.settleMs);
       progress(`RSS ${memory.large.entities} entities: ${memory.large.rssMb.toFixed(1)} MB`);

@@ -1,7 +1,7 @@
 /**
- * Section 5: memory of the controller process — RSS idle (small config), RSS with 10,000
- * entities (both: the real CLI supervising its router, resync every second, sampled after a few
- * passes), and a leak check: the Controller through 1,000 passes in a child process, heap
+ * Section 5: memory of the controller process — RSS idle (small config), with 1,000 and with
+ * 10,000 entities (each: the real CLI supervising its router, default settings, sampled 5 times
+ * after convergence and `settleMs` of idle), and a leak check: the Controller through 1,000 passes in a child process, heap
  * measured after a full GC (`leak-child.ts`).
  */
 import { spawn } from 'node:child_process';
@@ -42,7 +42,8 @@ export interface MemoryResult {
 }
 
 export async function measureRss(target: BenchTarget, entities: number, settleMs: number): Promise<RssResult> {
-  const { cli } = await ControllerCli.start(target, desiredText(entities), convergeDeadlineMs(entities), { RESYNC_SECONDS: '1' });
+  // Default settings, as the footprint goals are set: converged, then idle (no pass runs while sampled).
+  const { cli } = await ControllerCli.start(target, desiredText(entities), convergeDeadlineMs(entities));
   try {
     await new Promise((r) => setTimeout(r, settleMs));
     const samples: { rssMb: number; anonMb: number }[] = [];

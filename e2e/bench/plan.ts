@@ -12,6 +12,7 @@ export interface RunPlan {
   readonly cold: { readonly entities: number; readonly runs: number };
   readonly memory: {
     readonly idleEntities: number;
+    readonly mediumEntities: number;
     readonly largeEntities: number;
     readonly settleMs: number;
     readonly leakEntities: number;
@@ -44,7 +45,7 @@ export const PLANS: Readonly<Record<'full' | 'quick', RunPlan>> = {
     latency: { sizes: [10, 1_000, 5_000], changes: 30, warmup: 3, noopPasses: 5 },
     throughput: { entities: 2_000, runs: 2, offRuns: 3 },
     cold: { entities: 4_000, runs: 3 },
-    memory: { idleEntities: 10, largeEntities: 10_000, settleMs: 3_000, leakEntities: 100, leakPasses: 1_000 },
+    memory: { idleEntities: 10, mediumEntities: 1_000, largeEntities: 10_000, settleMs: 3_000, leakEntities: 1_000, leakPasses: 1_000 },
     channel: { credentialCalls: 20, credentialChildren: 5, connects: 30, entities: 2_000, runs: 2, offRuns: 5 },
     split: { quick: false, runs: 1 },
     health: { sizes: [10, 1_000, 4_000], readings: 20 },
@@ -55,7 +56,7 @@ export const PLANS: Readonly<Record<'full' | 'quick', RunPlan>> = {
     latency: { sizes: [10, 200], changes: 5, warmup: 1, noopPasses: 2 },
     throughput: { entities: 200, runs: 1, offRuns: 1 },
     cold: { entities: 400, runs: 1 },
-    memory: { idleEntities: 10, largeEntities: 1_000, settleMs: 1_000, leakEntities: 50, leakPasses: 100 },
+    memory: { idleEntities: 10, mediumEntities: 1_000, largeEntities: 1_000, settleMs: 1_000, leakEntities: 50, leakPasses: 100 },
     channel: { credentialCalls: 5, credentialChildren: 1, connects: 5, entities: 200, runs: 1, offRuns: 1 },
     split: { quick: true, runs: 1 },
     health: { sizes: [10], readings: 5 },

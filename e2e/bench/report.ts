@@ -28,7 +28,7 @@ export interface TargetResult {
   latency?: LatencyResult[];
   throughput?: ThroughputResult[];
   coldStart?: ColdStartResult;
-  memory?: { idle?: RssResult; large?: RssResult; leak?: LeakResult };
+  memory?: { idle?: RssResult; medium?: RssResult; large?: RssResult; leak?: LeakResult };
   channel?: ChannelResult;
   patch?: PatchBenchResult[];
   applied?: AppliedRow[];
@@ -55,7 +55,7 @@ export interface BenchReport {
 
 /** Peers' figures, from the project's reference notes on the peer projects (their docs and code). */
 export const PEERS = { queriesPerPass: 7, pollSeconds: 1 } as const;
-export const GOALS = { throughputVsLimit: 0.9, idleRssMb: 60, largeRssMb: 100, leakHeapGrowthMb: 1 } as const;
+export const GOALS = { throughputVsLimit: 0.9, idleRssMb: 60, mediumRssMb: 70, largeRssMb: 100, leakHeapGrowthMb: 1 } as const;
 
 export interface Verdict {
   readonly target: string;
@@ -110,6 +110,14 @@ export function verdicts(r: TargetResult): Verdict[] {
       goal: `RSS idle ≤ ${GOALS.idleRssMb} MB`,
       measured: `${f1(m.idle.rssMb)} MB (peak ${f1(m.idle.peakMb)}, anonymous ${f1(m.idle.anonMb)})`,
       met: m.idle.rssMb <= GOALS.idleRssMb,
+    });
+  }
+  if (m?.medium) {
+    out.push({
+      target: t,
+      goal: `RSS with ${f0(m.medium.entities)} entities ≤ ${GOALS.mediumRssMb} MB`,
+      measured: `${f1(m.medium.rssMb)} MB (peak ${f1(m.medium.peakMb)}, anonymous ${f1(m.medium.anonMb)})`,
+      met: m.medium.rssMb <= GOALS.mediumRssMb,
     });
   }
   if (m?.large) {
