@@ -104,28 +104,18 @@ export function verdicts(r: TargetResult): Verdict[] {
     });
   }
   const m = r.memory;
-  if (m?.idle) {
+  const rssRows: [RssResult | undefined, string, number][] = [
+    [m?.idle, 'idle', GOALS.idleRssMb],
+    [m?.medium, `with ${f0(m?.medium?.entities ?? 0)} entities`, GOALS.mediumRssMb],
+    [m?.large, `with ${f0(m?.large?.entities ?? 0)} entities`, GOALS.largeRssMb],
+  ];
+  for (const [rss, what, goalMb] of rssRows) {
+    if (!rss) continue;
     out.push({
       target: t,
-      goal: `RSS idle ≤ ${GOALS.idleRssMb} MB`,
-      measured: `${f1(m.idle.rssMb)} MB (peak ${f1(m.idle.peakMb)}, anonymous ${f1(m.idle.anonMb)})`,
-      met: m.idle.rssMb <= GOALS.idleRssMb,
-    });
-  }
-  if (m?.medium) {
-    out.push({
-      target: t,
-      goal: `RSS with ${f0(m.medium.entities)} entities ≤ ${GOALS.mediumRssMb} MB`,
-      measured: `${f1(m.medium.rssMb)} MB (peak ${f1(m.medium.peakMb)}, anonymous ${f1(m.medium.anonMb)})`,
-      met: m.medium.rssMb <= GOALS.mediumRssMb,
-    });
-  }
-  if (m?.large) {
-    out.push({
-      target: t,
-      goal: `RSS with ${f0(m.large.entities)} entities ≤ ${GOALS.largeRssMb} MB`,
-      measured: `${f1(m.large.rssMb)} MB (peak ${f1(m.large.peakMb)}, anonymous ${f1(m.large.anonMb)})`,
-      met: m.large.rssMb <= GOALS.largeRssMb,
+      goal: `RSS ${what} ≤ ${goalMb} MB`,
+      measured: `${f1(rss.rssMb)} MB (peak ${f1(rss.peakMb)}, anonymous ${f1(rss.anonMb)})`,
+      met: rss.rssMb <= goalMb,
     });
   }
   if (m?.leak) {
