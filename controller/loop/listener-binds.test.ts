@@ -2,9 +2,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DesiredEntity } from '../../schemas/index.js';
 import type { OperationOutcome } from '../../reconcilers/apply.js';
 import type { PlannedOperation } from '../../reconcilers/plan-types.js';
+import { fill, listenerBinds } from '../../e2e/reference/fixtures.js';
 import { listenerBindEvent } from '../router/router-log.js';
 import { ListenerBinds, SETTLE_MS, listenerHostPort } from './listener-binds.js';
 
+/** The lines 3.5.1 writes (read in its sources: e2e/reference/skrouterd-3.5.1-listener-binds.json). */
+const BINDS = listenerBinds();
 const listener = (name: string, attributes: DesiredEntity['attributes']): DesiredEntity => ({ kind: 'listener', name, attributes });
 const busy = listener('busy', { host: '127.0.0.1', port: 5701 });
 const other = listener('other', { host: '127.0.0.1', port: '5702' });
@@ -17,7 +20,7 @@ const failure = (hostPort: string, reason = 'Address already in use - listen on 
 
 describe('listenerBindEvent reads the lines skrouterd 3.5.1 logs for a listener socket', () => {
   it('an error, with or without the timestamp, and a bind; nothing else', () => {
-    expect(listenerBindEvent('2026-12-06 04:00:01.123456 +0000 SERVER (error) Listener error on 127.0.0.1:5701: Address already in use - listen on 127.0.0.1:5701 (proton:io)')).toEqual({
+    expect(listenerBindEvent(`2026-12-06 04:00:01.123456 +0000 ${fill(BINDS.amqp.error, { hostPort: '127.0.0.1:5701', description: 'Address already in use - listen on 127.0.0.1:5701' })}`)).toEqual({
       kind: 'listener',
       hostPort: '127.0.0.1:5701',
       bound: false,
@@ -25,21 +28,21 @@ describe('listenerBindEvent reads the lines skrouterd 3.5.1 logs for a listener 
       at: '127.0.0.1:5701',
     });
     expect(listenerBindEvent('SERVER (error) Listener error on :::5672: Address family not supported by protocol - listen on :::5672 (proton:io)')).toMatchObject({ hostPort: ':::5672', bound: false });
-    expect(listenerBindEvent('SERVER (info) Listening on 127.0.0.1:5701')).toEqual({ kind: 'listener', hostPort: '127.0.0.1:5701', bound: true });
+    expect(listenerBindEvent(fill(BINDS.amqp.bound, { hostPort: '127.0.0.1:5701' }))).toEqual({ kind: 'listener', hostPort: '127.0.0.1:5701', bound: true });
     // The TCP adaptor names the listener: the condition's name, then its description.
-    expect(listenerBindEvent('TCP_ADAPTOR (error) Listener web: in: proactor listener error on 127.0.0.1:9000: proton:io (Address already in use - listen on 127.0.0.1:9000)')).toEqual({
+    expect(listenerBindEvent(fill(BINDS.tcp.error, { name: 'web: in', hostPort: '127.0.0.1:9000', description: 'Address already in use - listen on 127.0.0.1:9000' }))).toEqual({
       kind: 'tcpListener',
       name: 'web: in',
       bound: false,
       reason: 'Address already in use - listen on 127.0.0.1:9000',
       at: '127.0.0.1:9000',
     });
-    expect(listenerBindEvent('TCP_ADAPTOR (info) Listener web: listening for client connections on 127.0.0.1:9000 with backlog 4096')).toEqual({ kind: 'tcpListener', name: 'web', bound: true });
+    expect(listenerBindEvent(fill(BINDS.tcp.bound, { name: 'web', hostPort: '127.0.0.1:9000', backlog: 4096 }))).toEqual({ kind: 'tcpListener', name: 'web', bound: true });
     expect(listenerBindEvent('TCP_ADAPTOR (info) Listener web: stopped listening for client connections on 127.0.0.1:9000')).toBeUndefined();
     // A port-0 listener names its assigned address; other modules and lines are not about binds.
     expect(listenerBindEvent('SERVER (info) Listening on 127.0.0.1:41234 (l0)')).toBeUndefined();
     expect(listenerBindEvent('ROUTER (info) Listening on 127.0.0.1:5701')).toBeUndefined();
-    expect(listenerBindEvent('SERVER (critical) Shutting down, required listener failed 127.0.0.1:5701')).toBeUndefined();
+    expect(listenerBindEvent(fill(BINDS.amqp.bootFileListener.line, { hostPort: '127.0.0.1:5701' }))).toBeUndefined();
     expect(listenerBindEvent('Listening on 127.0.0.1:5701')).toBeUndefined();
   });
 

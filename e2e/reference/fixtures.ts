@@ -58,3 +58,16 @@ export interface TimingPoint {
 }
 
 export const timingProfile = (): readonly TimingPoint[] => read<{ points: TimingPoint[] }>('skrouterd-3.5.1-timing.json').points;
+
+/** `skrouterd-3.5.1-listener-binds.json`: the lines and outcomes of a listener bind that fails, as templates. */
+export interface ListenerBindFacts {
+  readonly description: string;
+  readonly amqp: { readonly error: string; readonly bound: string; readonly bootFileListener: { readonly line: string; readonly exitCode: number } };
+  readonly tcp: { readonly error: string; readonly bound: string; readonly connectionMsg: string };
+}
+
+export const listenerBinds = (): ListenerBindFacts => read('skrouterd-3.5.1-listener-binds.json');
+
+/** A template of `listenerBinds()` with its `{placeholders}` filled. */
+export const fill = (template: string, values: Readonly<Record<string, string | number>>): string =>
+  template.replace(/\{(\w+)\}/g, (whole, key: string) => (values[key] === undefined ? whole : String(values[key])));

@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../controller/net/free-port.js';
+import { fill, listenerBinds } from '../reference/fixtures.js';
 import { MANAGEMENT_LISTENER, anonymousListener, mtlsEntities } from '../../controller/router/management-channel.js';
 import type { DesiredEntity } from '../../schemas/index.js';
 import { SimulatorBootError, startSimulator, type Simulator, type SimulatorOptions } from './index.js';
@@ -22,6 +23,8 @@ type Section = readonly [string, Record<string, unknown>];
 
 /** Its PKI's directory holds the files `mtlsEntities` names (ca.crt, router.crt, router.key). */
 const fx = tlsFixture();
+/** How 3.5.1 reports a failed bind (read in its sources: `e2e/reference/skrouterd-3.5.1-listener-binds.json`). */
+const BINDS = listenerBinds();
 const lines: string[] = [];
 
 const section = (e: DesiredEntity): Section => [e.kind, { name: e.name, ...e.attributes }];
@@ -125,11 +128,11 @@ describe('the listeners of the boot file', () => {
       (e: unknown) => e,
     );
     expect(failed).toBeInstanceOf(SimulatorBootError);
-    expect((failed as SimulatorBootError).exit).toEqual({ exitCode: 1 });
+    expect((failed as SimulatorBootError).exit).toEqual({ exitCode: BINDS.amqp.bootFileListener.exitCode });
     expect(lines).toEqual(
       expect.arrayContaining([
-        `SERVER (error) Listener error on 127.0.0.1:${busy}: Address already in use - listen on 127.0.0.1:${busy} (proton:io)`,
-        `SERVER (critical) Shutting down, required listener failed 127.0.0.1:${busy}`,
+        fill(BINDS.amqp.error, { hostPort: `127.0.0.1:${busy}`, description: fill(BINDS.description, { reason: 'Address already in use', host: '127.0.0.1', port: busy }) }),
+        fill(BINDS.amqp.bootFileListener.line, { hostPort: `127.0.0.1:${busy}` }),
       ]),
     );
     // What it bound went with it.

@@ -4,6 +4,7 @@ import { connect, createServer, type AddressInfo, type Server, type Socket } fro
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from './index.js';
 import { freePort } from '../../controller/net/free-port.js';
+import { fill, listenerBinds } from '../reference/fixtures.js';
 import { TestClient, must } from './test-support/client.js';
 import { EchoServer as Echo } from './test-support/echo-server.js';
 import { T } from './test-support/router.js';
@@ -244,9 +245,12 @@ describe('TCP data plane', () => {
     const port = await listen(taken);
     expect((await must(mgmt, { operation: 'CREATE', type: T('tcpListener'), name: 'busy' }, { host: '127.0.0.1', port: String(port), address: 'echo' })).statusCode).toBe(201);
     await until('the bind failure', () => lines.length > 0);
-    expect(lines[0]).toBe(`TCP_ADAPTOR (error) Listener busy: proactor listener error on 127.0.0.1:${port}: proton:io (Address already in use - listen on 127.0.0.1:${port})`);
+    // As 3.5.1 reports it (read in its sources: e2e/reference/skrouterd-3.5.1-listener-binds.json).
+    const binds = listenerBinds();
+    const description = fill(binds.description, { reason: 'Address already in use', host: '127.0.0.1', port });
+    expect(lines[0]).toBe(fill(binds.tcp.error, { name: 'busy', hostPort: `127.0.0.1:${port}`, description }));
     const read = await must(mgmt, { operation: 'READ', type: T('tcpListener'), name: 'busy' });
-    expect(read.body).toMatchObject({ operStatus: 'down', connectionMsg: `Address already in use - listen on 127.0.0.1:${port}` });
+    expect(read.body).toMatchObject({ operStatus: 'down', connectionMsg: fill(binds.tcp.connectionMsg, { description }) });
     expect((await must(mgmt, { operation: 'READ', type: T('tcpListener'), name: 'echo-in' })).body).toMatchObject({ operStatus: 'up', connectionMsg: '' });
     expect((await must(mgmt, { operation: 'DELETE', type: T('tcpListener'), name: 'busy' })).statusCode).toBe(204);
   });
