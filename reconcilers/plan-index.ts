@@ -50,21 +50,13 @@ export interface PlanIndex {
 export const MANAGED_KINDS: readonly EntityKind[] = ENTITY_KINDS.filter((k) => !ENTITY_FACTS[k].restartOnly);
 
 /*
- * Ids of normalised entities (`<kind>/<key>`) and of desired entities (`<kind>/<name>`), one string
- * per object: the objects are stable between passes (`normalise.ts`), and a string hashed once keeps
- * its hash, so the maps below neither allocate nor hash them again.
+ * Ids of desired entities (`<kind>/<name>`), one string per object: an unchanged entity keeps its
+ * object from one revision to the next (controller/loop/intern.ts), and a string hashed once keeps
+ * its hash, so the set below neither allocates nor hashes them again.
  */
-const normalisedIds = new WeakMap<NormalisedEntity, string>();
 const desiredEntityIds = new WeakMap<DesiredEntity, string>();
 
-function idOf(n: NormalisedEntity): string {
-  let id = normalisedIds.get(n);
-  if (id === undefined) {
-    id = `${n.kind}/${n.key}`;
-    normalisedIds.set(n, id);
-  }
-  return id;
-}
+const idOf = (n: NormalisedEntity): string => `${n.kind}/${n.key}`;
 
 function desiredIdOf(e: DesiredEntity): string {
   let id = desiredEntityIds.get(e);
@@ -75,7 +67,7 @@ function desiredIdOf(e: DesiredEntity): string {
   return id;
 }
 
-/** The network entity of a desired state that has none (one object, so its normalised form is memoized). */
+/** The network entity of a desired state that has none. */
 const EMPTY_NETWORK: DesiredEntity = Object.freeze({ kind: 'network', name: 'network', attributes: Object.freeze({}) });
 
 export function buildIndex(desired: DesiredState, actual: ActualState, options: PlanOptions): PlanIndex {

@@ -28,9 +28,9 @@ export function referencesOf(kind: EntityKind, attributes: CanonicalAttributes):
 }
 
 /*
- * Per attribute map memos. The canonical forms the planner reads are frozen and stable between
- * passes (`normalise.ts`), so what is derived from one is computed once; any other map (not frozen:
- * it may still change) is computed every time.
+ * Per attribute map memos. The canonical forms the planner reads are frozen (`normalise.ts`) and
+ * asked about more than once in a pass (indexing, then resolving references), so what is derived
+ * from one is computed once; any other map (not frozen: it may still change) every time.
  */
 interface Memo<T> {
   readonly kind: EntityKind;
