@@ -87,7 +87,7 @@ export class Controller {
   #http: HttpServer | undefined;
   /** `/healthz`: the loop makes progress (see loop/liveness.ts). */
   readonly #liveness: Liveness;
-  /** AMQP listeners the router logged it could not bind (supervised only: we read its output). */
+  /** Listeners (AMQP and TCP) the router logged it could not bind (supervised only: we read its output). */
   readonly #binds: ListenerBinds | undefined;
   #stopping: Promise<ExitInfo | undefined> | undefined;
   /** Desired revision a policy restart was made for: never restart twice for the same input. */

@@ -1,7 +1,7 @@
 /**
  * Interning of desired entities: a newly loaded state whose entity is exactly the previous state's
  * (same kind, name, attributes, key order included) gets the previous object back. Every cache
- * keyed by entity identity (normalised forms, ledger fingerprints) then hits for the entities a
+ * keyed by entity identity (ledger fingerprints, the planner's desired ids) then hits for the entities a
  * change left alone, and the fresh copies die young. Entities are never changed once loaded, so a
  * reused object is indistinguishable from the fresh one.
  */
